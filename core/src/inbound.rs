@@ -1,0 +1,193 @@
+//! The receive side both backends share: bytes read from the kernel wait
+//! here until they make a packet, which is then shaped by `mode` and
+//! `header` into [`Data`].
+
+use crate::data::Data;
+use crate::error::{Error, Result};
+use crate::options::{Mode, SockOpts};
+use crate::packet::{self, http, Decoded, PacketType};
+use bytes::{Bytes, BytesMut};
+use std::os::fd::RawFd;
+
+/// The smallest read a backend makes: reading less than this per syscall
+/// costs more in calls than it saves in memory.
+pub const MIN_READ: usize = 64 * 1024;
+
+/// Bytes received and not yet delivered, with the HTTP sub-state.
+#[derive(Debug, Default)]
+pub struct Inbound {
+    buf: BytesMut,
+    /// In an `http*` mode, the type to decode next (OTP switches from
+    /// `http` to `httph` after the first line, and back after `http_eoh`).
+    http_next: Option<PacketType>,
+}
+
+impl Inbound {
+    /// An empty buffer.
+    pub fn new() -> Inbound {
+        Inbound::default()
+    }
+
+    /// Bytes waiting.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// True when no byte waits.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Forgets the HTTP sub-state (after `setopts` changes `packet`).
+    pub fn packet_changed(&mut self) {
+        self.http_next = None;
+    }
+
+    /// Appends bytes (for a backend that read them elsewhere).
+    pub fn extend(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes)
+    }
+
+    /// Reads once from `fd`, up to `want` bytes (at least [`MIN_READ`]).
+    /// `Ok(0)` is end of stream; `WouldBlock` passes through.
+    pub fn fill_from(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
+        let want = want.max(MIN_READ);
+        self.buf.reserve(want);
+        let spare = self.buf.spare_capacity_mut();
+        let n = spare.len().min(want);
+        // SAFETY: `read` only writes initialised bytes into the first `r`
+        // of the `n` spare bytes, which we then mark as filled.
+        let r = unsafe {
+            let slice = std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast::<u8>(), n);
+            crate::sys::read(fd, slice)?
+        };
+        // SAFETY: `read` initialised `r` bytes of the spare capacity.
+        unsafe { self.buf.set_len(self.buf.len() + r) };
+        Ok(r)
+    }
+
+    /// How many bytes the next read should ask for, to complete what
+    /// `recv(S, length)` waits for.
+    pub fn want(&self, opts: &SockOpts, length: usize) -> usize {
+        if opts.packet == PacketType::Raw && length > 0 {
+            return length.saturating_sub(self.buf.len());
+        }
+        match packet::decode(&self.frame(opts), &self.buf) {
+            Decoded::More(Some(total)) => total.saturating_sub(self.buf.len()),
+            _ => opts.buffer as usize,
+        }
+    }
+
+    fn frame(&self, opts: &SockOpts) -> packet::FrameConfig {
+        let mut cfg = opts.frame_config();
+        if let Some(next) = self.http_next {
+            cfg.packet = next;
+        }
+        cfg
+    }
+
+    /// The next packet for `recv(S, length)` (`length` counts only in raw
+    /// mode), or `None` if more bytes are needed. A packet over
+    /// `packet_size` or malformed is `emsgsize`, as `inet_drv` reports it.
+    pub fn next_packet(&mut self, opts: &SockOpts, length: usize) -> Result<Option<Data>> {
+        if opts.packet == PacketType::Raw {
+            if self.buf.is_empty() || self.buf.len() < length {
+                return Ok(None);
+            }
+            let n = if length == 0 { self.buf.len() } else { length };
+            let body = self.buf.split_to(n).freeze();
+            return Ok(Some(shape(body, opts)));
+        }
+        let cfg = self.frame(opts);
+        match packet::decode(&cfg, &self.buf) {
+            Decoded::Packet { consumed, body } => {
+                let mut whole = self.buf.split_to(consumed).freeze();
+                let body = whole.split_off(body.start).slice(..body.end - body.start);
+                Ok(Some(shape(body, opts)))
+            }
+            Decoded::Http { consumed, packet } => {
+                let _ = self.buf.split_to(consumed);
+                self.http_next = Some(http::next_packet_type(cfg.packet, &packet));
+                Ok(Some(Data::Http(packet)))
+            }
+            Decoded::More(_) => Ok(None),
+            Decoded::Error(_) => Err(Error::Emsgsize),
+        }
+    }
+
+    /// Takes up to `max` raw bytes (for `Read` in raw mode).
+    pub fn take(&mut self, max: usize) -> Bytes {
+        let n = max.min(self.buf.len());
+        self.buf.split_to(n).freeze()
+    }
+}
+
+/// Shapes a packet's bytes by `mode` and `header`.
+pub fn shape(body: Bytes, opts: &SockOpts) -> Data {
+    match opts.mode {
+        Mode::Binary if opts.header == 0 => Data::Binary(body),
+        Mode::Binary => {
+            let h = (opts.header as usize).min(body.len());
+            Data::Headed(body[..h].to_vec(), body.slice(h..))
+        }
+        Mode::List => Data::List(body.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::InetBackend;
+
+    fn opts(packet: PacketType, mode: Mode) -> SockOpts {
+        let mut o = SockOpts::defaults(InetBackend::Socket);
+        o.packet = packet;
+        o.mode = mode;
+        o
+    }
+
+    #[test]
+    fn raw_length_waits_for_exactly_that_many() {
+        let o = opts(PacketType::Raw, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"abc");
+        assert_eq!(i.next_packet(&o, 5).unwrap(), None);
+        assert_eq!(i.want(&o, 5), 2);
+        i.extend(b"defg");
+        assert_eq!(i.next_packet(&o, 5).unwrap(), Some(Data::Binary("abcde".into())));
+        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::Binary("fg".into())));
+        assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+    }
+
+    #[test]
+    fn packet_2_strips_the_header_and_splits_frames() {
+        let o = opts(PacketType::Two, Mode::List);
+        let mut i = Inbound::new();
+        i.extend(&[0, 3, b'a', b'b']);
+        assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+        i.extend(&[b'c', 0, 1, b'z']);
+        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::List(b"abc".to_vec())));
+        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::List(b"z".to_vec())));
+    }
+
+    #[test]
+    fn oversize_frame_is_emsgsize() {
+        let mut o = opts(PacketType::Two, Mode::Binary);
+        o.packet_size = 10;
+        let mut i = Inbound::new();
+        i.extend(&[0, 11]);
+        assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
+    }
+
+    #[test]
+    fn header_splits_binary_mode() {
+        let mut o = opts(PacketType::Raw, Mode::Binary);
+        o.header = 2;
+        let mut i = Inbound::new();
+        i.extend(b"abcd");
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Headed(b"ab".to_vec(), "cd".into()))
+        );
+    }
+}

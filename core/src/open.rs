@@ -1,0 +1,195 @@
+//! Creating descriptors for `listen`, `connect` and `accept`, the same for
+//! both backends: family, `{ip}`/`{port}`/`{ifaddr}` binding, `{fd}`
+//! adoption, `{netns}`, `{bind_to_device}`, `{backlog}`, and connecting
+//! with a timeout.
+
+use crate::addr::{Family, SockAddr};
+use crate::error::{Error, Result};
+use crate::options::CreateOpts;
+use crate::sys::{self, Wait};
+use crate::syscall;
+use socket2::{Domain, Protocol, Socket, Type};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::time::Instant;
+
+fn new_socket(family: Family, c: &CreateOpts) -> Result<Socket> {
+    let proto = match family {
+        Family::Local => None,
+        _ => Some(Protocol::TCP),
+    };
+    let make = move || Socket::new(family.domain(), Type::STREAM.nonblocking().cloexec(), proto);
+    let s = match &c.netns {
+        None => make()?,
+        Some(ns) => in_netns(ns, make)?,
+    };
+    if let Some(dev) = &c.bind_to_device {
+        s.bind_device(Some(dev))?;
+    }
+    Ok(s)
+}
+
+/// Runs `f` in the network namespace at `path` (`{netns, Path}`), in a
+/// short-lived thread so the caller's namespace is untouched.
+fn in_netns<T: Send>(
+    path: &std::path::Path,
+    f: impl FnOnce() -> std::io::Result<T> + Send,
+) -> Result<T> {
+    let ns = std::fs::File::open(path)?;
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                syscall!(setns(ns.as_raw_fd(), libc::CLONE_NEWNET))?;
+                f()
+            })
+            .join()
+            .map_err(|_| Error::Einval)?
+            .map_err(Error::from)
+    })
+}
+
+fn adopt(fd: RawFd) -> Result<Socket> {
+    // `{fd, Fd}` hands the descriptor to gen_tcp, which closes it on close.
+    let mut ty: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    syscall!(getsockopt(
+        fd,
+        libc::SOL_SOCKET,
+        libc::SO_TYPE,
+        (&mut ty as *mut libc::c_int).cast(),
+        &mut len
+    ))
+    .map_err(|_| Error::Posix(libc::EBADF))?;
+    if ty != libc::SOCK_STREAM {
+        return Err(Error::Einval);
+    }
+    // SAFETY: the caller gives up `fd` by passing `{fd, Fd}`; it is an
+    // open stream socket (checked just above).
+    let s = unsafe { Socket::from_raw_fd(fd) };
+    s.set_nonblocking(true)?;
+    s.set_cloexec(true)?;
+    Ok(s)
+}
+
+/// A listening descriptor for `listen(Port, Opts)`.
+pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
+    let port = if port == 0 { c.port } else { Some(port) };
+    let s = match c.fd {
+        Some(fd) => {
+            let s = adopt(fd)?;
+            if let Some(addr) = c.bind_addr(c.family_for(None), port).filter(|_| port.is_some() || c.ip.is_some()) {
+                s.bind(&addr.to_socket2()?)?;
+            }
+            s
+        }
+        None => {
+            let family = c.family_for(None);
+            let s = new_socket(family, c)?;
+            if family != Family::Local {
+                // As OTP does on Unix: a listen socket may rebind at once.
+                s.set_reuse_address(true)?;
+            }
+            let addr = match c.bind_addr(family, port) {
+                Some(a) => a,
+                None if family == Family::Local => return Err(Error::Einval),
+                None => c.bind_addr(family, Some(0)).expect("inet address"),
+            };
+            s.bind(&addr.to_socket2()?)?;
+            s
+        }
+    };
+    s.listen(c.backlog.min(i32::MAX as u32) as i32)?;
+    Ok(s)
+}
+
+/// A connected descriptor for `connect(Address, Port, Opts, Timeout)`:
+/// each address is tried in turn until one connects or `deadline` passes.
+pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) -> Result<Socket> {
+    if let Some(fd) = c.fd {
+        let s = adopt(fd)?;
+        if s.peer_addr().is_ok() {
+            return Ok(s);
+        }
+        let first = addrs.first().ok_or(Error::Einval)?;
+        return connect_one(s, first, deadline);
+    }
+    let mut last = Error::Einval;
+    for addr in addrs {
+        let family = c.family.unwrap_or(Family::of(addr));
+        if family != Family::of(addr) {
+            last = Error::Posix(libc::EAFNOSUPPORT);
+            continue;
+        }
+        let s = new_socket(family, c)?;
+        if let Some(bind) = c.bind_addr(family, None) {
+            if family != Family::Local {
+                // Reusing the local address keeps `{port, P}` usable again at once.
+                s.set_reuse_address(true)?;
+            }
+            s.bind(&bind.to_socket2()?)?;
+        }
+        match connect_one(s, addr, deadline) {
+            Ok(s) => return Ok(s),
+            Err(Error::Timeout) => return Err(Error::Timeout),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn connect_one(s: Socket, addr: &SockAddr, deadline: Option<Instant>) -> Result<Socket> {
+    match s.connect(&addr.to_socket2()?) {
+        Ok(()) => return Ok(s),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
+            // A unix socket whose listener's queue is full: OTP answers eagain.
+            return Err(Error::Posix(libc::EAGAIN));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    sys::wait_fd(s.as_raw_fd(), Wait::Write, deadline)?;
+    match s.take_error()? {
+        None => Ok(s),
+        Some(e) => Err(e.into()),
+    }
+}
+
+/// Accepts one pending connection without blocking: `Ok(None)` when none
+/// is pending. `EMFILE`/`ENFILE` are `system_limit`; errors that concern
+/// only the connection being accepted (`ECONNABORTED`, ...) are skipped.
+pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
+    loop {
+        match syscall!(accept4(
+            listener,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK
+        )) {
+            // SAFETY: accept4 returned a new descriptor we now own.
+            Ok(fd) => return Ok(Some(unsafe { Socket::from_raw_fd(fd) })),
+            Err(e) => match e.raw_os_error() {
+                Some(libc::EAGAIN) => return Ok(None),
+                Some(libc::EINTR) | Some(libc::ECONNABORTED) | Some(libc::EPROTO) => continue,
+                // The listener was closed under us (`close_keep_number`).
+                Some(libc::EINVAL) | Some(libc::ENOTSOCK) | Some(libc::EBADF) => {
+                    return Err(Error::Closed)
+                }
+                _ => return Err(e.into()),
+            },
+        }
+    }
+}
+
+/// The local address of a descriptor.
+pub fn sockname(s: &Socket) -> Result<SockAddr> {
+    Ok(SockAddr::from_socket2(&s.local_addr()?))
+}
+
+/// The peer address of a descriptor.
+pub fn peername(s: &Socket) -> Result<SockAddr> {
+    Ok(SockAddr::from_socket2(&s.peer_addr()?))
+}
+
+/// True for a unix domain socket.
+pub fn is_local(s: &Socket) -> bool {
+    s.domain().is_ok_and(|d| d == Domain::UNIX)
+}

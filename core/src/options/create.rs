@@ -1,0 +1,178 @@
+//! What `listen` and `connect` take besides the socket options.
+
+use super::{Ifaddr, Opt, SockOpts};
+use crate::addr::{Family, SockAddr};
+use crate::backend::{default_backend, InetBackend};
+use crate::error::{Error, Result};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::RawFd;
+use std::path::PathBuf;
+
+/// The options of `listen`/`connect`, split into what creates the socket
+/// and the socket options to apply to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateOpts {
+    /// The backend: `{inet_backend, B}` when it was the first option, else
+    /// the process-wide default.
+    pub backend: InetBackend,
+    /// `inet`, `inet6` or `local`, when given (the last one wins, as in OTP).
+    pub family: Option<Family>,
+    /// `{ip, A}` or the address part of `{ifaddr, A}`.
+    pub ip: Option<IpAddr>,
+    /// `{port, P}` or the port part of an `{ifaddr, SockAddr}`.
+    pub port: Option<u16>,
+    /// `{ifaddr, {local, Path}}`: the unix path to bind.
+    pub local_path: Option<PathBuf>,
+    /// `{fd, Fd}`: adopt this descriptor.
+    pub fd: Option<RawFd>,
+    /// `{backlog, B}`, default 5.
+    pub backlog: u32,
+    /// `{netns, Path}`.
+    pub netns: Option<PathBuf>,
+    /// `{bind_to_device, Ifname}`.
+    pub bind_to_device: Option<Vec<u8>>,
+    /// `{tcp_module, M}`.
+    pub tcp_module: Option<String>,
+    /// The socket options, in the order given.
+    pub opts: Vec<Opt>,
+}
+
+/// The callback modules OTP has for `{tcp_module, M}`.
+pub const TCP_MODULES: [&str; 3] = ["inet_tcp", "inet6_tcp", "local_tcp"];
+
+impl CreateOpts {
+    /// Parses the options of `listen`/`connect`.
+    ///
+    /// `{inet_backend, B}` is honoured only as the first option; anywhere
+    /// else OTP raises `badarg`, and so do we. Out-of-range values are
+    /// rejected as `setopts` rejects them.
+    ///
+    /// ```
+    /// use gen_tcp_core::{CreateOpts, Error, InetBackend, Opt};
+    /// let c = CreateOpts::parse(&[Opt::InetBackend(InetBackend::Socket), Opt::Binary]).unwrap();
+    /// assert_eq!(c.backend, InetBackend::Socket);
+    /// assert_eq!(
+    ///     CreateOpts::parse(&[Opt::Binary, Opt::InetBackend(InetBackend::Socket)]),
+    ///     Err(Error::Badarg)
+    /// );
+    /// ```
+    pub fn parse(opts: &[Opt]) -> Result<CreateOpts> {
+        let (backend, rest) = match opts.split_first() {
+            Some((Opt::InetBackend(b), rest)) => (*b, rest),
+            _ => (default_backend(), opts),
+        };
+        let mut c = CreateOpts {
+            backend,
+            family: None,
+            ip: None,
+            port: None,
+            local_path: None,
+            fd: None,
+            backlog: 5,
+            netns: None,
+            bind_to_device: None,
+            tcp_module: None,
+            opts: Vec::new(),
+        };
+        for opt in rest {
+            match opt {
+                Opt::InetBackend(_) => return Err(Error::Badarg),
+                Opt::Fd(fd) if *fd < 0 => return Err(Error::Badarg),
+                Opt::Fd(fd) => c.fd = Some(*fd),
+                Opt::Inet => c.family = Some(Family::Inet),
+                Opt::Inet6 => c.family = Some(Family::Inet6),
+                Opt::Local => c.family = Some(Family::Local),
+                Opt::Ip(ip) => c.ip = Some(*ip),
+                Opt::Port(p) => c.port = Some(*p),
+                Opt::Ifaddr(Ifaddr::Ip(ip)) => c.ip = Some(*ip),
+                Opt::Ifaddr(Ifaddr::SockAddr(a)) => {
+                    c.ip = Some(a.ip());
+                    c.port = Some(a.port());
+                }
+                Opt::Ifaddr(Ifaddr::Local(p)) => {
+                    c.local_path = Some(p.clone());
+                    c.family = Some(Family::Local);
+                }
+                Opt::Backlog(b) => c.backlog = *b,
+                Opt::Netns(p) => c.netns = Some(p.clone()),
+                Opt::BindToDevice(d) => c.bind_to_device = Some(d.clone()),
+                Opt::TcpModule(m) if TCP_MODULES.contains(&m.as_str()) => {
+                    c.tcp_module = Some(m.clone())
+                }
+                Opt::TcpModule(_) => return Err(Error::Badarg),
+                other => {
+                    SockOpts::validate(other)?;
+                    c.opts.push(other.clone());
+                }
+            }
+        }
+        if c.family.is_none() {
+            c.family = match (c.ip, c.tcp_module.as_deref()) {
+                (Some(IpAddr::V6(_)), _) | (_, Some("inet6_tcp")) => Some(Family::Inet6),
+                (_, Some("local_tcp")) => Some(Family::Local),
+                _ => None,
+            };
+        }
+        Ok(c)
+    }
+
+    /// The family the socket gets: the one asked for, else that of
+    /// `peer` (for `connect`), else `inet`.
+    pub fn family_for(&self, peer: Option<&SockAddr>) -> Family {
+        self.family
+            .or_else(|| peer.map(Family::of))
+            .unwrap_or(Family::Inet)
+    }
+
+    /// The local address to bind, if the options name one (for `connect`),
+    /// or the address to listen on (for `listen`, `port` given apart).
+    pub fn bind_addr(&self, family: Family, port: Option<u16>) -> Option<SockAddr> {
+        if family == Family::Local {
+            return self.local_path.clone().map(SockAddr::Local);
+        }
+        let port = port.or(self.port);
+        if self.ip.is_none() && port.is_none() {
+            return None;
+        }
+        let ip = self.ip.unwrap_or(match family {
+            Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        });
+        Some(SockAddr::Inet(SocketAddr::new(ip, port.unwrap_or(0))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::active::Active;
+
+    #[test]
+    fn ifaddr_sockaddr_then_port_updates_the_port() {
+        let a: SocketAddr = "127.0.0.1:1000".parse().unwrap();
+        let c = CreateOpts::parse(&[Opt::Ifaddr(Ifaddr::SockAddr(a)), Opt::Port(2000)]).unwrap();
+        assert_eq!(
+            c.bind_addr(Family::Inet, None),
+            Some(SockAddr::Inet("127.0.0.1:2000".parse().unwrap()))
+        );
+    }
+
+    #[test]
+    fn bad_values_fail_at_create() {
+        assert_eq!(
+            CreateOpts::parse(&[Opt::Active(Active::N(40_000))]),
+            Err(Error::Einval)
+        );
+        assert_eq!(
+            CreateOpts::parse(&[Opt::TcpModule("foo".into())]),
+            Err(Error::Badarg)
+        );
+        assert_eq!(CreateOpts::parse(&[]).unwrap().backlog, 5);
+    }
+
+    #[test]
+    fn ipv6_ip_implies_inet6() {
+        let c = CreateOpts::parse(&[Opt::Ip(Ipv6Addr::LOCALHOST.into())]).unwrap();
+        assert_eq!(c.family, Some(Family::Inet6));
+    }
+}

@@ -1,0 +1,87 @@
+//! A read position in one line, with the few scans the HTTP parser needs.
+
+/// A read position in a line; every scan stops at its end.
+pub(super) struct Cursor<'a> {
+    rest: &'a [u8],
+}
+
+/// OTP's `SP`: a space or a tab.
+pub(super) fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// A token byte: visible ASCII but not an RFC 2616 separator. DEL (127)
+/// counts as a token byte, as in OTP (its `tspecial` table leaves it 0).
+pub(super) fn is_token(b: u8) -> bool {
+    (33..128).contains(&b) && !b"()<>@,;:\\\"/[]?={}".contains(&b)
+}
+
+impl<'a> Cursor<'a> {
+    pub(super) fn new(line: &'a [u8]) -> Self {
+        Cursor { rest: line }
+    }
+
+    pub(super) fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    pub(super) fn at_space(&self) -> bool {
+        self.rest.first().is_some_and(|&b| is_space(b))
+    }
+
+    pub(super) fn skip(&mut self, n: usize) {
+        self.rest = self.rest.get(n..).unwrap_or(&[]);
+    }
+
+    /// Takes the longest prefix whose bytes satisfy `keep`.
+    fn take_while(&mut self, keep: impl Fn(u8) -> bool) -> &'a [u8] {
+        let n = self
+            .rest
+            .iter()
+            .position(|&b| !keep(b))
+            .unwrap_or(self.rest.len());
+        let (taken, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        taken
+    }
+
+    /// Skips spaces and tabs; returns how many.
+    pub(super) fn spaces(&mut self) -> usize {
+        self.take_while(is_space).len()
+    }
+
+    pub(super) fn token(&mut self) -> &'a [u8] {
+        self.take_while(is_token)
+    }
+
+    pub(super) fn until_space(&mut self) -> &'a [u8] {
+        self.take_while(|b| !is_space(b))
+    }
+
+    /// Decimal digits as a number, `None` when there are none. OTP
+    /// accumulates in a C `int`; we wrap in a `u32`, which differs only
+    /// past 2^31.
+    pub(super) fn number(&mut self) -> Option<u32> {
+        let digits = self.take_while(|b| b.is_ascii_digit());
+        (!digits.is_empty()).then(|| {
+            digits.iter().fold(0u32, |n, &d| {
+                n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
+            })
+        })
+    }
+
+    /// `1*DIGIT "." 1*DIGIT`.
+    pub(super) fn version(&mut self) -> Option<(u32, u32)> {
+        let major = self.number()?;
+        if self.rest.first() != Some(&b'.') {
+            return None;
+        }
+        self.skip(1);
+        let minor = self.number()?;
+        Some((major, minor))
+    }
+}
