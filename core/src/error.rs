@@ -236,8 +236,14 @@ mod tests {
 
     #[test]
     fn emfile_and_enfile_are_system_limit() {
-        assert_eq!(Error::from(io::Error::from_raw_os_error(libc::EMFILE)), Error::SystemLimit);
-        assert_eq!(Error::from(io::Error::from_raw_os_error(libc::ENFILE)), Error::SystemLimit);
+        assert_eq!(
+            Error::from(io::Error::from_raw_os_error(libc::EMFILE)),
+            Error::SystemLimit
+        );
+        assert_eq!(
+            Error::from(io::Error::from_raw_os_error(libc::ENFILE)),
+            Error::SystemLimit
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl Inbound {
             }
             Decoded::Http { consumed, packet } => {
                 let _ = self.buf.split_to(consumed);
-                self.http_next = Some(http::next_packet_type(cfg.packet, &packet));
+                self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
                 Ok(Some(Data::Http(packet)))
             }
             Decoded::More(_) => Ok(None),
@@ -154,8 +154,14 @@ mod tests {
         assert_eq!(i.next_packet(&o, 5).unwrap(), None);
         assert_eq!(i.want(&o, 5), 2);
         i.extend(b"defg");
-        assert_eq!(i.next_packet(&o, 5).unwrap(), Some(Data::Binary("abcde".into())));
-        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::Binary("fg".into())));
+        assert_eq!(
+            i.next_packet(&o, 5).unwrap(),
+            Some(Data::Binary("abcde".into()))
+        );
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("fg".into()))
+        );
         assert_eq!(i.next_packet(&o, 0).unwrap(), None);
     }
 
@@ -166,8 +172,14 @@ mod tests {
         i.extend(&[0, 3, b'a', b'b']);
         assert_eq!(i.next_packet(&o, 0).unwrap(), None);
         i.extend(&[b'c', 0, 1, b'z']);
-        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::List(b"abc".to_vec())));
-        assert_eq!(i.next_packet(&o, 0).unwrap(), Some(Data::List(b"z".to_vec())));
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::List(b"abc".to_vec()))
+        );
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::List(b"z".to_vec()))
+        );
     }
 
     #[test]

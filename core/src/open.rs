@@ -76,7 +76,10 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let s = match c.fd {
         Some(fd) => {
             let s = adopt(fd)?;
-            if let Some(addr) = c.bind_addr(c.family_for(None), port).filter(|_| port.is_some() || c.ip.is_some()) {
+            if let Some(addr) = c
+                .bind_addr(c.family_for(None), port)
+                .filter(|_| port.is_some() || c.ip.is_some())
+            {
                 s.bind(&addr.to_socket2()?)?;
             }
             s

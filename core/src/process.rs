@@ -177,7 +177,7 @@ impl Process {
         // Messages already looked at are not looked at again on wake-up.
         let mut scanned = 0;
         loop {
-            if let Some(i) = q.iter().skip(scanned).position(|m| matches(m)) {
+            if let Some(i) = q.iter().skip(scanned).position(&mut *matches) {
                 return q.remove(scanned + i);
             }
             scanned = q.len();
@@ -185,7 +185,7 @@ impl Process {
                 None => self.ready.wait(&mut q),
                 Some(d) => {
                     if self.ready.wait_until(&mut q, d).timed_out() {
-                        let i = q.iter().skip(scanned).position(|m| matches(m))?;
+                        let i = q.iter().skip(scanned).position(&mut *matches)?;
                         return q.remove(scanned + i);
                     }
                 }
@@ -233,7 +233,15 @@ thread_local! {
 
 /// The calling thread's process (created on first use).
 pub fn current() -> Arc<Process> {
-    CURRENT.with(|c| c.get_or_init(|| Current(new_process())).0.clone())
+    CURRENT
+        .try_with(|c| c.get_or_init(|| Current(new_process())).0.clone())
+        // The thread is ending (a socket closing as its owner exits): the
+        // process is gone, so act as a process that has already ended.
+        .unwrap_or_else(|_| {
+            let p = Process::new(Pid(u64::MAX));
+            p.alive.store(false, Ordering::Release);
+            p
+        })
 }
 
 /// The calling thread's pid, as Erlang's `self()`.
@@ -344,7 +352,7 @@ mod tests {
         let t = Instant::now();
         assert!(receive(Some(Duration::from_millis(20))).is_none());
         assert!(t.elapsed() >= Duration::from_millis(20));
-        let (pid, h) = spawn_with_handle(|| self_pid());
+        let (pid, h) = spawn_with_handle(self_pid);
         assert_eq!(h.join().unwrap(), pid);
         assert!(!pid.is_alive());
     }

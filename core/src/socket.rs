@@ -178,6 +178,13 @@ impl Socket {
         s
     }
 
+    /// Another handle to a port that [`Socket::new`] already wrapped,
+    /// without linking it to its owner again: what a backend uses to name
+    /// the socket in the messages it delivers (`{tcp, Socket, Data}`).
+    pub fn from_port(port: Arc<dyn Port>) -> Socket {
+        Socket { port }
+    }
+
     fn as_owned(&self) -> std::sync::Weak<dyn OwnedResource> {
         let weak: std::sync::Weak<dyn Port> = Arc::downgrade(&self.port);
         weak

@@ -42,9 +42,7 @@ pub fn set(fd: BorrowedFd<'_>, opt: &Opt) -> Result<bool> {
     match opt {
         Opt::Dontroute(b) => setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DONTROUTE, *b as i32)?,
         Opt::Keepalive(b) => s.set_keepalive(*b)?,
-        Opt::Linger(on, secs) => {
-            s.set_linger(on.then(|| Duration::from_secs(*secs as u64)))?
-        }
+        Opt::Linger(on, secs) => s.set_linger(on.then(|| Duration::from_secs(*secs as u64)))?,
         Opt::Nodelay(b) => s.set_nodelay(*b)?,
         Opt::Priority(p) => setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, *p as i32)?,
         Opt::Recbuf(n) => s.set_recv_buffer_size(*n as usize)?,

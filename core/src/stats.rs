@@ -86,12 +86,9 @@ impl Counters {
     /// The value of `stat`; `send_pend` is the backend's to give.
     pub fn get(&self, stat: Stat, send_pend: u64) -> u64 {
         let avg = |oct: &AtomicU64, cnt: &AtomicU64| {
-            let c = cnt.load(Relaxed);
-            if c == 0 {
-                0
-            } else {
-                oct.load(Relaxed) / c
-            }
+            oct.load(Relaxed)
+                .checked_div(cnt.load(Relaxed))
+                .unwrap_or(0)
         };
         match stat {
             Stat::RecvOct => self.recv_oct.load(Relaxed),

@@ -145,7 +145,7 @@ pub fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
 }
 
 /// Advances `chunks` past `n` bytes that were written.
-pub fn advance<'a>(chunks: &mut Vec<&'a [u8]>, mut n: usize) {
+pub fn advance(chunks: &mut Vec<&[u8]>, mut n: usize) {
     let mut drop_n = 0;
     for c in chunks.iter_mut() {
         if n >= c.len() {
@@ -176,7 +176,11 @@ mod tests {
     fn wait_times_out_on_a_quiet_pipe() {
         let mut fds = [0; 2];
         syscall!(pipe(fds.as_mut_ptr())).unwrap();
-        let r = wait_fd(fds[0], Wait::Read, deadline(Some(Duration::from_millis(10))));
+        let r = wait_fd(
+            fds[0],
+            Wait::Read,
+            deadline(Some(Duration::from_millis(10))),
+        );
         assert_eq!(r, Err(Error::Timeout));
         assert_eq!(wait_fd(fds[1], Wait::Write, None), Ok(()));
         close_fd(fds[0]);

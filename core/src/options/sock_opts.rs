@@ -57,7 +57,8 @@ pub struct SockOpts {
 }
 
 impl SockOpts {
-    /// The defaults OTP reports for a new socket of `backend`.
+    /// The defaults OTP 25 reports for a new socket of `backend`
+    /// (`docs/otp-answers.md`, Q1).
     pub fn defaults(backend: InetBackend) -> SockOpts {
         SockOpts {
             active: Active::True,
@@ -74,10 +75,17 @@ impl SockOpts {
             high_msgq_watermark: 8192,
             low_msgq_watermark: 4096,
             high_watermark: 8192,
-            low_watermark: 4096,
+            // What OTP 25 reports (docs/otp-answers.md, Q1).
+            low_watermark: match backend {
+                InetBackend::Inet => 4096,
+                InetBackend::Socket => 1,
+            },
             mode: Mode::List,
             packet: PacketType::Raw,
-            packet_size: 0,
+            packet_size: match backend {
+                InetBackend::Inet => 0,
+                InetBackend::Socket => PACKET_SIZE_MAX,
+            },
             line_delimiter: b'\n',
             send_timeout: None,
             send_timeout_close: false,
@@ -151,6 +159,21 @@ impl SockOpts {
         Ok(true)
     }
 
+    /// How `getopts` answers for `name` on `backend` where OTP does not
+    /// report a value: `Err(einval)` for an option the backend rejects
+    /// (`line_delimiter` on `inet`), `Ok(false)` for one it leaves out of
+    /// the answer (the watermarks on `socket`), `Ok(true)` otherwise.
+    pub fn reported_on(backend: InetBackend, name: &OptName) -> Result<bool> {
+        match (backend, name) {
+            (InetBackend::Inet, OptName::LineDelimiter) => Err(Error::Einval),
+            (
+                InetBackend::Socket,
+                OptName::HighWatermark | OptName::HighMsgqWatermark | OptName::LowMsgqWatermark,
+            ) => Ok(false),
+            _ => Ok(true),
+        }
+    }
+
     /// Reads a gen_tcp-level option; `None` for kernel options.
     pub fn get(&self, name: &OptName) -> Option<Opt> {
         Some(match name {
@@ -194,7 +217,10 @@ mod tests {
     #[test]
     fn out_of_range_values_are_einval() {
         let mut o = SockOpts::defaults(InetBackend::Socket);
-        assert_eq!(o.apply(&Opt::PacketSize(PACKET_SIZE_MAX + 1)), Err(Error::Einval));
+        assert_eq!(
+            o.apply(&Opt::PacketSize(PACKET_SIZE_MAX + 1)),
+            Err(Error::Einval)
+        );
         assert_eq!(o.apply(&Opt::Active(Active::N(40_000))), Err(Error::Einval));
         assert_eq!(o.apply(&Opt::Nodelay(true)), Ok(false));
         assert_eq!(o.apply(&Opt::Binary), Ok(true));

@@ -30,6 +30,7 @@ mod asn1;
 mod cdr;
 mod decode;
 mod fcgi;
+mod guarantee;
 pub mod http;
 mod length_prefixed;
 mod line;
@@ -41,6 +42,7 @@ mod testkit;
 mod tpkt;
 
 pub use decode::decode;
+pub use guarantee::{check_guarantee, check_stream};
 pub use http::{next_packet_type, HttpPacket};
 pub use send::send_header;
 

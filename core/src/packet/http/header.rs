@@ -25,10 +25,11 @@ pub(super) fn parse(line: &[u8]) -> Option<HttpPacket> {
     }
     let raw = &line[..name_len];
     let field = if name_len <= MAX_NAME_LEN {
-        let canonical = canonical_case(raw);
-        match HttpHeader::lookup(&canonical) {
+        let mut buf = [0u8; MAX_NAME_LEN];
+        let canonical = canonical_case(raw, &mut buf);
+        match HttpHeader::lookup(canonical) {
             Some(known) => HttpField::Known(known),
-            None => HttpField::Other(Bytes::from(canonical)),
+            None => HttpField::Other(Bytes::copy_from_slice(canonical)),
         }
     } else {
         HttpField::Other(Bytes::copy_from_slice(raw))
@@ -44,21 +45,23 @@ pub(super) fn parse(line: &[u8]) -> Option<HttpPacket> {
 
 /// OTP's re-casing: upper-case the first byte and the byte after each `-`
 /// that is not itself right after a `-` turn, lower-case the others.
-fn canonical_case(name: &[u8]) -> Vec<u8> {
+/// Writes into `out` (names up to [`MAX_NAME_LEN`] bytes, longer ones cut)
+/// so that looking up a known header allocates nothing.
+fn canonical_case<'a>(name: &[u8], out: &'a mut [u8; MAX_NAME_LEN]) -> &'a [u8] {
     let mut up = true;
-    name.iter()
-        .map(|&c| {
-            if up {
-                up = false;
-                c.to_ascii_uppercase()
-            } else if c == b'-' {
-                up = true;
-                c
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
+    let n = name.len().min(MAX_NAME_LEN);
+    for (o, &c) in out.iter_mut().zip(&name[..n]) {
+        *o = if up {
+            up = false;
+            c.to_ascii_uppercase()
+        } else if c == b'-' {
+            up = true;
+            c
+        } else {
+            c.to_ascii_lowercase()
+        };
+    }
+    &out[..n]
 }
 
 #[cfg(test)]
@@ -67,10 +70,12 @@ mod tests {
 
     #[test]
     fn canonical_case_matches_otp() {
-        assert_eq!(canonical_case(b"content-length"), b"Content-Length");
-        assert_eq!(canonical_case(b"x-foo-BAR"), b"X-Foo-Bar");
-        assert_eq!(canonical_case(b"a--b"), b"A--b");
-        assert_eq!(canonical_case(b"-a"), b"-a");
-        assert_eq!(canonical_case(b"WWW-AUTHENTICATE"), b"Www-Authenticate");
+        let mut buf = [0; MAX_NAME_LEN];
+        let mut c = |s: &[u8]| canonical_case(s, &mut buf).to_vec();
+        assert_eq!(c(b"content-length"), b"Content-Length");
+        assert_eq!(c(b"x-foo-BAR"), b"X-Foo-Bar");
+        assert_eq!(c(b"a--b"), b"A--b");
+        assert_eq!(c(b"-a"), b"-a");
+        assert_eq!(c(b"WWW-AUTHENTICATE"), b"Www-Authenticate");
     }
 }
