@@ -1,13 +1,62 @@
-//! The `socket` backend (placeholder until its module lands).
-use gen_tcp_core::{CreateOpts, Error, Result, SockAddr, Socket};
+//! The `socket` backend of gen_tcp (OTP's `gen_tcp_socket`): every call
+//! runs in the caller's thread with direct system calls.
+//!
+//! - `send` writes until the kernel has every byte, waiting for room at
+//!   most `send_timeout`, after which it returns `{timeout, Rest}` with
+//!   exactly the bytes not written ([`send`](send::send)).
+//! - `recv` reads in the caller's thread ([`recv`](recv::recv)).
+//! - Active sockets are read by one shared thread for the whole backend
+//!   ([`poller`]), which delivers to the controlling process
+//!   ([`active`]).
+//! - `shutdown` takes effect at once; `close` wakes every blocked call.
+//!
+//! ```
+//! use gen_tcp_core::{Active, CreateOpts, InetBackend, Opt};
+//! let c = CreateOpts::parse(&[Opt::InetBackend(InetBackend::Socket), Opt::Binary,
+//!                             Opt::Active(Active::False)]).unwrap();
+//! let l = gen_tcp_backend_socket::listen(0, &c).unwrap();
+//! let addr = l.port().sockname().unwrap();
+//! let client = gen_tcp_backend_socket::connect(&[addr], &c, None).unwrap();
+//! let server = l.port().accept(None).unwrap();
+//! client.send("ping").unwrap();
+//! assert_eq!(server.recv(4, None).unwrap(), b"ping");
+//! ```
+#![warn(missing_docs)]
+
+pub mod active;
+pub mod errors;
+pub mod options;
+pub mod poller;
+pub mod port;
+pub mod recv;
+pub mod send;
+pub mod state;
+
+use gen_tcp_core::{open, sockopt, CreateOpts, Family, Opt, Result, SockAddr, SockOpts, Socket};
+use port::SocketPort;
+use state::Phase;
 use std::time::Duration;
 
-/// `listen` on this backend.
-pub fn listen(_port: u16, _c: &CreateOpts) -> Result<Socket> {
-    Err(Error::Enotsup)
+/// Sets the kernel options of a new descriptor and wraps it.
+fn start(sock: socket2::Socket, phase: Phase, opts: SockOpts, kernel: &[Opt]) -> Result<Socket> {
+    for opt in kernel {
+        sockopt::set_on(&sock, opt)?;
+    }
+    Ok(SocketPort::open(sock, phase, opts))
 }
 
-/// `connect` on this backend.
-pub fn connect(_addrs: &[SockAddr], _c: &CreateOpts, _timeout: Option<Duration>) -> Result<Socket> {
-    Err(Error::Enotsup)
+/// `listen(Port, Options)` on this backend; the caller owns the socket.
+pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
+    let (opts, kernel) = options::initial(&c.opts, c.family == Some(Family::Local))?;
+    let sock = open::listen(port, c)?;
+    start(sock, Phase::Listening, opts, &kernel)
+}
+
+/// `connect(Address, Port, Options, Timeout)` on this backend: each
+/// address is tried in turn within `timeout`; the caller owns the socket.
+pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
+    let local = c.family_for(addrs.first()) == Family::Local;
+    let (opts, kernel) = options::initial(&c.opts, local)?;
+    let sock = open::connect(addrs, c, gen_tcp_core::sys::deadline(timeout))?;
+    start(sock, Phase::Connected, opts, &kernel)
 }
