@@ -69,7 +69,7 @@ fn random_input(rng: &mut Rng, http: bool) -> Vec<u8> {
         match rng.below(4) {
             0 => out.push(rng.next() as u8),
             1 if http => {
-                let piece: &[u8] = rng.pick(HTTP_PIECES);
+                let piece: &&[u8] = rng.pick(HTTP_PIECES);
                 out.extend_from_slice(piece)
             }
             _ => out.push(*rng.pick(INTERESTING)),
