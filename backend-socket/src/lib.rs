@@ -31,32 +31,24 @@ pub mod port;
 pub mod recv;
 pub mod send;
 pub mod state;
+mod sys;
 
-use gen_tcp_core::{open, sockopt, CreateOpts, Family, Opt, Result, SockAddr, SockOpts, Socket};
+use gen_tcp_core::{open, CreateOpts, Result, SockAddr, Socket};
 use port::SocketPort;
 use state::Phase;
 use std::time::Duration;
 
-/// Sets the kernel options of a new descriptor and wraps it.
-fn start(sock: socket2::Socket, phase: Phase, opts: SockOpts, kernel: &[Opt]) -> Result<Socket> {
-    for opt in kernel {
-        sockopt::set_on(&sock, opt)?;
-    }
-    Ok(SocketPort::open(sock, phase, opts))
-}
-
 /// `listen(Port, Options)` on this backend; the caller owns the socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
-    let (opts, kernel) = options::initial(&c.opts, c.family == Some(Family::Local))?;
+    let opts = options::initial(&c.opts)?;
     let sock = open::listen(port, c)?;
-    start(sock, Phase::Listening, opts, &kernel)
+    Ok(SocketPort::open(sock, Phase::Listening, opts))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
 /// address is tried in turn within `timeout`; the caller owns the socket.
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
-    let local = c.family_for(addrs.first()) == Family::Local;
-    let (opts, kernel) = options::initial(&c.opts, local)?;
+    let opts = options::initial(&c.opts)?;
     let sock = open::connect(addrs, c, gen_tcp_core::sys::deadline(timeout))?;
-    start(sock, Phase::Connected, opts, &kernel)
+    Ok(SocketPort::open(sock, Phase::Connected, opts))
 }

@@ -50,8 +50,29 @@ impl Inbound {
 
     /// Reads once from `fd`, up to `want` bytes (at least [`MIN_READ`]).
     /// `Ok(0)` is end of stream; `WouldBlock` passes through.
+    ///
+    /// A read of up to [`MIN_READ`] bytes lands in a per-thread scratch
+    /// buffer and only the bytes received are copied here, so an idle
+    /// socket keeps no spare capacity and a packet handed out as a
+    /// binary pins only its own bytes. Larger reads (a big `recv(S, N)`
+    /// or a long frame) go straight into this buffer.
     pub fn fill_from(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
-        let want = want.max(MIN_READ);
+        if want > MIN_READ || self.buf.capacity() - self.buf.len() >= MIN_READ {
+            return self.fill_direct(fd, want.max(MIN_READ));
+        }
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Box<[u8]>> =
+                std::cell::RefCell::new(vec![0u8; MIN_READ].into_boxed_slice());
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let n = crate::sys::read(fd, &mut scratch)?;
+            self.buf.extend_from_slice(&scratch[..n]);
+            Ok(n)
+        })
+    }
+
+    fn fill_direct(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
         self.buf.reserve(want);
         let spare = self.buf.spare_capacity_mut();
         let n = spare.len().min(want);

@@ -12,6 +12,23 @@ use socket2::{Domain, Protocol, Socket, Type};
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::time::Instant;
 
+/// Sets the kernel options among `c.opts` on a new descriptor, before it
+/// is bound or connected (buffer sizes must be set before the handshake to
+/// count). `nodelay` on a `local` socket is the documented difference:
+/// `enotsup` on the `socket` backend, silently ignored on `inet`.
+fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
+    for opt in &c.opts {
+        if family == Family::Local && matches!(opt, crate::Opt::Nodelay(_)) {
+            match c.backend {
+                crate::InetBackend::Socket => return Err(Error::Enotsup),
+                crate::InetBackend::Inet => continue,
+            }
+        }
+        crate::sockopt::set_on(s, opt)?;
+    }
+    Ok(())
+}
+
 fn new_socket(family: Family, c: &CreateOpts) -> Result<Socket> {
     let proto = match family {
         Family::Local => None,
@@ -25,6 +42,7 @@ fn new_socket(family: Family, c: &CreateOpts) -> Result<Socket> {
     if let Some(dev) = &c.bind_to_device {
         s.bind_device(Some(dev))?;
     }
+    set_kernel_opts(&s, family, c)?;
     Ok(s)
 }
 
@@ -109,6 +127,8 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) -> Result<Socket> {
     if let Some(fd) = c.fd {
         let s = adopt(fd)?;
+        let family = c.family_for(Some(&sockname(&s)?));
+        set_kernel_opts(&s, family, c)?;
         if s.peer_addr().is_ok() {
             return Ok(s);
         }
@@ -124,10 +144,6 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) ->
         }
         let s = new_socket(family, c)?;
         if let Some(bind) = c.bind_addr(family, None) {
-            if family != Family::Local {
-                // Reusing the local address keeps `{port, P}` usable again at once.
-                s.set_reuse_address(true)?;
-            }
             s.bind(&bind.to_socket2()?)?;
         }
         match connect_one(s, addr, deadline) {

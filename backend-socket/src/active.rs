@@ -1,0 +1,86 @@
+//! Active mode for this backend: reading while the socket is active and
+//! delivering `{tcp, S, Data}`, `{tcp_passive, S}`, and at the end of the
+//! stream `{tcp_error, S, Reason}` (unless the reason is `closed`) then
+//! `{tcp_closed, S}`, the sequence OTP 25's `socket` backend sends.
+//!
+//! Runs with the state lock held, in the poller thread or in the thread
+//! that calls `setopts`, so it never reads at the same time as `recv`.
+
+use crate::port::SocketPort;
+use crate::state::{Phase, State};
+use gen_tcp_core::deliver::deliver_packets;
+use gen_tcp_core::{Active, Error, Message};
+use std::io;
+
+/// Reads a socket gets per turn of the poller, so one busy peer cannot
+/// starve the others.
+pub const READS_PER_TURN: usize = 16;
+
+/// What [`pump`] left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pumped {
+    /// Nothing more to do until the descriptor is readable again (or the
+    /// socket is passive or ended).
+    Idle,
+    /// The socket used its turn with data maybe left: pump it again soon.
+    More,
+}
+
+/// Delivers what is buffered while the socket is active; once the stream
+/// has ended, the closing messages. Returns true if the socket is still
+/// active and connected (so reading should go on).
+pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
+    if !matches!(st.phase, Phase::Connected | Phase::PeerClosed(_)) {
+        return false;
+    }
+    let Some(socket) = port.handle() else {
+        return false;
+    };
+    match deliver_packets(&socket, &port.owner, &mut st.opts, &mut st.inbound) {
+        // A bad frame (`emsgsize`): OTP sends `tcp_error` alone and turns
+        // the socket passive; `recv` then keeps answering the error.
+        Err(e) => {
+            port.owner.deliver(Message::TcpError(socket, e));
+            st.opts.active = Active::False;
+            false
+        }
+        Ok(false) => false,
+        Ok(true) => match st.ended() {
+            None => true,
+            Some(reason) => {
+                port.owner.with(|owner| {
+                    if reason != Error::Closed {
+                        owner.deliver(Message::TcpError(socket.clone(), reason));
+                    }
+                    owner.deliver(Message::TcpClosed(socket));
+                });
+                false
+            }
+        },
+    }
+}
+
+/// Reads and delivers while the socket is active, up to `reads` reads.
+pub fn pump(port: &SocketPort, st: &mut State, mut reads: usize) -> Pumped {
+    loop {
+        if !deliver_buffered(port, st) || st.phase != Phase::Connected {
+            return Pumped::Idle;
+        }
+        if reads == 0 {
+            return Pumped::More;
+        }
+        reads -= 1;
+        let want = st.inbound.want(&st.opts, 0);
+        match st.inbound.fill_from(port.fd(), want) {
+            Ok(0) => {
+                st.end_of_stream(None);
+            }
+            Ok(n) => port.counters.received(n),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Pumped::Idle,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                st.end_of_stream(Some(&e));
+            }
+        }
+    }
+}

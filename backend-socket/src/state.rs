@@ -1,0 +1,86 @@
+//! The per-socket state, behind one lock: options, received bytes, and
+//! where the socket is in its life.
+
+use crate::errors;
+use bytes::Bytes;
+use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::{Error, InetBackend, SockOpts};
+
+/// Where a socket is in its life (the named states of `gen_tcp_socket.erl`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// A listen socket: `accept` works, `send`/`recv` do not.
+    Listening,
+    /// A connection that can still receive.
+    Connected,
+    /// The peer ended the stream (or reset it): what is buffered can still
+    /// be received, then the reason is reported; after that, `closed`.
+    PeerClosed(Error),
+    /// `close/1` was called.
+    Closed,
+}
+
+/// Everything a socket's lock guards.
+#[derive(Debug)]
+pub struct State {
+    /// Where the socket is.
+    pub phase: Phase,
+    /// The gen_tcp-level options.
+    pub opts: SockOpts,
+    /// Bytes read and not yet delivered.
+    pub inbound: Inbound,
+    /// True once the descriptor is registered with the poller.
+    pub registered: bool,
+    /// The part of a framed packet `Read` could not hand over yet.
+    pub read_rest: Bytes,
+}
+
+impl State {
+    /// A fresh state with the options the socket starts with.
+    pub fn new(phase: Phase, opts: SockOpts) -> State {
+        State {
+            phase,
+            opts,
+            inbound: Inbound::new(),
+            registered: false,
+            read_rest: Bytes::new(),
+        }
+    }
+
+    /// The stream ended (`Ok(0)` from `read`, `err` = `None`) or failed:
+    /// records it and gives the reason to report. Later calls see `closed`.
+    pub fn end_of_stream(&mut self, err: Option<&std::io::Error>) -> Error {
+        let reason = match err {
+            Some(e) => errors::reason(e, self.opts.show_econnreset),
+            None => self.end_reason(),
+        };
+        self.phase = Phase::PeerClosed(reason.clone());
+        reason
+    }
+
+    /// If the stream has ended, the reason to report now: its own once,
+    /// then `closed`.
+    pub fn ended(&mut self) -> Option<Error> {
+        match &mut self.phase {
+            Phase::PeerClosed(reason) => Some(std::mem::replace(reason, Error::Closed)),
+            _ => None,
+        }
+    }
+
+    /// The reason reported once the stream has ended. OTP 25's `socket`
+    /// backend reports even a clean close (FIN) as `econnreset` when
+    /// `show_econnreset` is true (docs/otp-answers.md, Q4).
+    pub fn end_reason(&self) -> Error {
+        if self.opts.show_econnreset {
+            Error::Econnreset
+        } else {
+            Error::Closed
+        }
+    }
+}
+
+/// The options a new socket of this backend starts with (OTP 25's
+/// `socket` defaults, kept in core).
+pub fn default_opts() -> SockOpts {
+    SockOpts::defaults(InetBackend::Socket)
+}
