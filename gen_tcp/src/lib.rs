@@ -41,12 +41,12 @@ pub use gen_tcp_core::packet::{self, HttpPacket, PacketType};
 pub use gen_tcp_core::process::{
     self, receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle, Message, Pid,
 };
+pub use gen_tcp_core::socket::Shutdown;
 pub use gen_tcp_core::{
     default_backend, set_default_backend, Active, Address, CreateOpts, Data, Deliver, Error,
     Family, Ifaddr, InetBackend, IoData, Mode, Opt, OptName, Result, SockAddr, Socket, Stat,
     BACKEND_ENV,
 };
-pub use gen_tcp_core::socket::Shutdown;
 
 fn open_listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     match c.backend {
@@ -157,7 +157,11 @@ pub fn sockname(socket: &Socket) -> Result<SockAddr> {
 
 /// `inet:getstat(Socket, Stats)`; an empty list asks for all of them.
 pub fn getstat(socket: &Socket, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
-    let stats = if stats.is_empty() { &Stat::ALL[..] } else { stats };
+    let stats = if stats.is_empty() {
+        &Stat::ALL[..]
+    } else {
+        stats
+    };
     socket.port().getstat(stats)
 }
 
