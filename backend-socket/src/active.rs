@@ -30,7 +30,7 @@ pub enum Pumped {
 /// has ended, the closing messages. Returns true if the socket is still
 /// active and connected (so reading should go on).
 pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
-    if !matches!(st.phase, Phase::Connected | Phase::PeerClosed(_)) {
+    if st.closed_reported || !matches!(st.phase, Phase::Connected | Phase::PeerClosed(_)) {
         return false;
     }
     let Some(socket) = port.handle() else {
@@ -54,6 +54,11 @@ pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
                     }
                     owner.deliver(Message::TcpClosed(socket));
                 });
+                st.closed_reported = true;
+                if st.registered {
+                    crate::poller::unwatch(port);
+                    st.registered = false;
+                }
                 false
             }
         },

@@ -86,6 +86,9 @@ pub fn initial(opts: &[Opt]) -> Result<SockOpts> {
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     port.live()?;
     let mut st = port.state.lock();
+    if st.closed_reported {
+        return Err(Error::Einval);
+    }
     let mut new = st.opts.clone();
     let (kernel, passive_message) = plan(opts, port.local, &mut new)?;
     for opt in kernel {

@@ -33,6 +33,9 @@ pub struct State {
     pub registered: bool,
     /// The part of a framed packet `Read` could not hand over yet.
     pub read_rest: Bytes,
+    /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
+    /// then answers `einval`, as OTP does (both backends).
+    pub closed_reported: bool,
 }
 
 impl State {
@@ -44,6 +47,7 @@ impl State {
             inbound: Inbound::new(),
             registered: false,
             read_rest: Bytes::new(),
+            closed_reported: false,
         }
     }
 
