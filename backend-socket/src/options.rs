@@ -16,7 +16,7 @@
 //!   `setopts`; `getopts` leaves it out.
 //! - `getopts` leaves out `high_watermark`, `high_msgq_watermark` and
 //!   `low_msgq_watermark`, and the IPv6 options on an IPv4 socket;
-//!   `low_watermark` reports the kernel's `SO_RCVLOWAT`. Once the peer has
+//!   `low_watermark` reads back what was set (1 by default). Once the peer has
 //!   closed, `getopts` is `einval`.
 
 use crate::port::SocketPort;
@@ -79,34 +79,50 @@ pub fn initial(opts: &[Opt]) -> Result<SockOpts> {
     Ok(o)
 }
 
-/// `inet:setopts/2`: everything is checked before anything of gen_tcp's
-/// own state changes. A change of `packet` resets the HTTP sub-state; an
-/// `{active, N}` that brings the counter to 0 sends `{tcp_passive, S}` at
-/// once; turning active delivers what is buffered and wakes the poller.
+/// `inet:setopts/2`: the options are applied in order, each checked
+/// before it changes anything; as in OTP 25's `socket` backend, those
+/// before a bad one stay applied (docs/otp-answers.md, Q2). A change of
+/// `packet` resets the HTTP sub-state; an `{active, N}` that brings the
+/// counter to 0 sends `{tcp_passive, S}` at once; turning active delivers
+/// what is buffered and wakes the poller.
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     port.live()?;
     let mut st = port.state.lock();
     if st.closed_reported {
         return Err(Error::Einval);
     }
-    let mut new = st.opts.clone();
-    let (kernel, passive_message) = plan(opts, port.local, &mut new)?;
-    for opt in kernel {
-        sockopt::set(port.sock.as_fd(), opt)?;
-    }
-    if new.packet != st.opts.packet {
-        st.inbound.packet_changed();
-    }
-    st.opts = new;
-    if passive_message {
-        if let Some(s) = port.handle() {
-            port.owner.deliver(Message::TcpPassive(s));
+    let mut result = Ok(());
+    for opt in opts {
+        let mut new = st.opts.clone();
+        let applied = plan(std::slice::from_ref(opt), port.local, &mut new).and_then(
+            |(kernel, passive_message)| {
+                for k in kernel {
+                    sockopt::set(port.sock.as_fd(), k)?;
+                }
+                Ok(passive_message)
+            },
+        );
+        let passive_message = match applied {
+            Ok(p) => p,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        };
+        if new.packet != st.opts.packet {
+            st.inbound.packet_changed();
+        }
+        st.opts = new;
+        if passive_message {
+            if let Some(s) = port.handle() {
+                port.owner.deliver(Message::TcpPassive(s));
+            }
         }
     }
     if st.opts.active.is_active() {
         port.activate(&mut st);
     }
-    Ok(())
+    result
 }
 
 /// `inet:getopts/2`.
@@ -127,17 +143,6 @@ pub fn getopts(port: &SocketPort, names: &[OptName]) -> Result<Vec<Opt>> {
             OptName::Tclass | OptName::Recvtclass | OptName::Ipv6V6only if !inet6 => {}
             OptName::Nodelay if port.local => {}
             OptName::Pktoptions => out.push(Opt::Pktoptions(Vec::new())),
-            OptName::LowWatermark => {
-                let raw = OptName::Raw {
-                    level: libc::SOL_SOCKET,
-                    name: libc::SO_RCVLOWAT,
-                    size: 4,
-                };
-                if let Some(Opt::Raw { value, .. }) = sockopt::get(fd, &raw)? {
-                    let v = i32::from_ne_bytes(value.try_into().unwrap_or([0; 4]));
-                    out.push(Opt::LowWatermark(v.max(0) as u32));
-                }
-            }
             name => match st.opts.get(name) {
                 Some(o) => out.push(o),
                 None => out.extend(sockopt::get(fd, name)?),

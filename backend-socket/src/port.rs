@@ -176,6 +176,11 @@ impl Port for SocketPort {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::Closed);
         }
+        // OTP answers `enotconn` for a listen socket without calling
+        // shutdown(2), which would stop the listener.
+        if self.state.lock().phase == Phase::Listening {
+            return Err(Error::Posix(libc::ENOTCONN));
+        }
         self.sock
             .shutdown(match how {
                 gen_tcp_core::Shutdown::Read => std::net::Shutdown::Read,

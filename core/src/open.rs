@@ -94,21 +94,20 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let s = match c.fd {
         Some(fd) => {
             let s = adopt(fd)?;
-            if let Some(addr) = c
-                .bind_addr(c.family_for(None), port)
-                .filter(|_| port.is_some() || c.ip.is_some())
-            {
-                s.bind(&addr.to_socket2()?)?;
+            let family = c.family_for(Some(&sockname(&s)?));
+            set_kernel_opts(&s, family, c)?;
+            if port.is_some() || c.ip.is_some() {
+                if let Some(addr) = c.bind_addr(family, port) {
+                    s.bind(&addr.to_socket2()?)?;
+                }
             }
             s
         }
         None => {
+            // No SO_REUSEADDR unless asked: OTP reports `reuseaddr` false
+            // and a port in TIME_WAIT gives `eaddrinuse`, as here.
             let family = c.family_for(None);
             let s = new_socket(family, c)?;
-            if family != Family::Local {
-                // As OTP does on Unix: a listen socket may rebind at once.
-                s.set_reuse_address(true)?;
-            }
             let addr = match c.bind_addr(family, port) {
                 Some(a) => a,
                 None if family == Family::Local => return Err(Error::Einval),

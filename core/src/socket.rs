@@ -90,7 +90,8 @@ impl Owner {
     }
 
     /// `controlling_process(Socket, To)`: only the owner may call it
-    /// (`not_owner`), `To` must be alive (`badarg`).
+    /// (`not_owner`). A dead `To` is `badarg` on `inet`; on `socket`, OTP
+    /// answers `ok` and the socket closes, as its new owner is gone.
     pub fn transfer(&self, socket: &Socket, to: Pid) -> Result<()> {
         let caller = process::self_pid();
         let mut owner = self.process.lock();
@@ -100,7 +101,16 @@ impl Owner {
         if to == caller {
             return Ok(());
         }
-        let new = to.process().filter(|p| p.is_alive()).ok_or(Error::Badarg)?;
+        let Some(new) = to.process().filter(|p| p.is_alive()) else {
+            return match socket.backend() {
+                InetBackend::Inet => Err(Error::Badarg),
+                InetBackend::Socket => {
+                    drop(owner);
+                    let _ = socket.port().close();
+                    Ok(())
+                }
+            };
+        };
         owner.move_socket_messages(socket, &new);
         new.link(socket.as_owned());
         *owner = new;
@@ -273,7 +283,8 @@ impl io::Read for &Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.port.read_into(buf, None) {
             Ok(n) => Ok(n),
-            Err(Error::Closed) => Ok(0),
+            // End of stream, and what `inet` answers after it (`enotconn`).
+            Err(Error::Closed) | Err(Error::Posix(libc::ENOTCONN)) => Ok(0),
             Err(e) => Err(e.into()),
         }
     }

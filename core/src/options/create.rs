@@ -45,7 +45,8 @@ impl CreateOpts {
     ///
     /// `{inet_backend, B}` is honoured only as the first option; anywhere
     /// else OTP raises `badarg`, and so do we. Out-of-range values are
-    /// rejected as `setopts` rejects them.
+    /// `badarg` too: OTP's `listen`/`connect` raise `exit(badarg)` for
+    /// them on both backends, where `setopts` answers `einval`.
     ///
     /// ```
     /// use gen_tcp_core::{CreateOpts, Error, InetBackend, Opt};
@@ -101,7 +102,7 @@ impl CreateOpts {
                 }
                 Opt::TcpModule(_) => return Err(Error::Badarg),
                 other => {
-                    SockOpts::validate(other)?;
+                    SockOpts::validate(other, backend).map_err(|_| Error::Badarg)?;
                     c.opts.push(other.clone());
                 }
             }
@@ -161,7 +162,7 @@ mod tests {
     fn bad_values_fail_at_create() {
         assert_eq!(
             CreateOpts::parse(&[Opt::Active(Active::N(40_000))]),
-            Err(Error::Einval)
+            Err(Error::Badarg)
         );
         assert_eq!(
             CreateOpts::parse(&[Opt::TcpModule("foo".into())]),

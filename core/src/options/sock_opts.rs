@@ -28,13 +28,16 @@ pub enum Deliver {
     Term,
 }
 
-/// The largest `{packet_size, N}` OTP accepts (64 MiB).
+/// The `packet_size` OTP's `socket` backend reports by default (64 MiB);
+/// larger values are accepted, as OTP accepts them.
 pub const PACKET_SIZE_MAX: u32 = 0x400_0000;
 
 /// The per-socket options gen_tcp interprets itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each field is the option of the same name
 pub struct SockOpts {
+    /// The backend these options belong to (validation differs a little).
+    pub backend: InetBackend,
     pub active: Active,
     pub buffer: u32,
     pub debug: bool,
@@ -61,6 +64,7 @@ impl SockOpts {
     /// (`docs/otp-answers.md`, Q1).
     pub fn defaults(backend: InetBackend) -> SockOpts {
         SockOpts {
+            backend,
             active: Active::True,
             buffer: match backend {
                 InetBackend::Inet => 1460,
@@ -103,13 +107,15 @@ impl SockOpts {
         }
     }
 
-    /// Checks a value as OTP does, without applying it.
-    pub fn validate(opt: &Opt) -> Result<()> {
-        match opt {
-            Opt::Active(Active::N(n)) if !(-32768..=32767).contains(n) => Err(Error::Einval),
-            Opt::PacketSize(n) if *n > PACKET_SIZE_MAX => Err(Error::Einval),
-            Opt::HighMsgqWatermark(0) | Opt::LowMsgqWatermark(0) => Err(Error::Einval),
-            Opt::Buffer(0) => Err(Error::Einval),
+    /// Checks a value as OTP's `backend` does, without applying it
+    /// (docs/otp-answers.md, Q2).
+    pub fn validate(opt: &Opt, backend: InetBackend) -> Result<()> {
+        match (opt, backend) {
+            (Opt::Active(Active::N(n)), _) if !(-32768..=32767).contains(n) => Err(Error::Einval),
+            (Opt::HighMsgqWatermark(0) | Opt::LowMsgqWatermark(0), InetBackend::Inet) => {
+                Err(Error::Einval)
+            }
+            (Opt::Buffer(0), InetBackend::Socket) => Err(Error::Einval),
             _ => Ok(()),
         }
     }
@@ -118,7 +124,7 @@ impl SockOpts {
     /// struct does not hold (kernel or create-only ones). The `active`
     /// arithmetic is the caller's, through [`Active::set`].
     pub fn apply(&mut self, opt: &Opt) -> Result<bool> {
-        Self::validate(opt)?;
+        Self::validate(opt, self.backend)?;
         match opt {
             Opt::Active(a) => self.active = *a,
             Opt::Buffer(n) => self.buffer = *n,

@@ -1,0 +1,230 @@
+//! What a scenario gets: the backend under test and helpers that open
+//! loopback sockets on it, with every wait bounded.
+
+use gen_tcp::{Active, Error, InetBackend, Message, Opt, Socket};
+use std::fmt::Debug;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A scenario's verdict: `Err` says what was seen instead of what was expected.
+pub type Check = Result<(), String>;
+
+/// The longest any single wait in a scenario may take.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// The context of one scenario run: which backend.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// The backend under test.
+    pub backend: InetBackend,
+}
+
+impl Ctx {
+    /// `{inet_backend, B}` followed by `rest`.
+    pub fn opts(&self, rest: &[Opt]) -> Vec<Opt> {
+        let mut v = vec![Opt::InetBackend(self.backend)];
+        v.extend_from_slice(rest);
+        v
+    }
+
+    /// The value expected on this backend.
+    pub fn per_backend<T>(&self, inet: T, socket: T) -> T {
+        match self.backend {
+            InetBackend::Inet => inet,
+            InetBackend::Socket => socket,
+        }
+    }
+
+    /// A listen socket on 127.0.0.1, ephemeral port.
+    pub fn listen(&self, rest: &[Opt]) -> Result<Socket, String> {
+        let mut o = vec![Opt::Ip([127, 0, 0, 1].into())];
+        o.extend_from_slice(rest);
+        gen_tcp::listen(0, &self.opts(&o)).map_err(|e| format!("listen: {e}"))
+    }
+
+    /// A client connected to `listener`.
+    pub fn connect_to(&self, listener: &Socket, rest: &[Opt]) -> Result<Socket, String> {
+        let port = gen_tcp::port(listener).map_err(|e| format!("port: {e}"))?;
+        gen_tcp::connect("127.0.0.1", port, &self.opts(rest), Some(WAIT))
+            .map_err(|e| format!("connect: {e}"))
+    }
+
+    /// A connected pair `(client, server)`, both passive binary unless
+    /// `client`/`server` options say otherwise (applied after the defaults).
+    pub fn pair(&self, client: &[Opt], server: &[Opt]) -> Result<(Socket, Socket), String> {
+        let mut lo = vec![Opt::Binary, Opt::Active(Active::False)];
+        lo.extend_from_slice(server);
+        let l = self.listen(&lo)?;
+        let mut co = vec![Opt::Binary, Opt::Active(Active::False)];
+        co.extend_from_slice(client);
+        let c = self.connect_to(&l, &co)?;
+        let s = gen_tcp::accept(&l, Some(WAIT)).map_err(|e| format!("accept: {e}"))?;
+        let _ = gen_tcp::close(&l);
+        Ok((c, s))
+    }
+}
+
+/// Fails with both values when they differ.
+pub fn eq<T: PartialEq + Debug>(what: &str, got: T, want: T) -> Check {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {got:?}, want {want:?}"))
+    }
+}
+
+/// Fails unless `cond`.
+pub fn ensure(what: &str, cond: bool) -> Check {
+    if cond {
+        Ok(())
+    } else {
+        Err(format!("{what}: not true"))
+    }
+}
+
+/// Turns a gen_tcp error into a check failure naming the step.
+pub fn step<T>(what: &str, r: Result<T, Error>) -> Result<T, String> {
+    r.map_err(|e| format!("{what}: {e}"))
+}
+
+/// Reads exactly `n` bytes with passive `recv` calls, bounded by [`WAIT`] each.
+pub fn recv_exactly(s: &Socket, n: usize) -> Result<Vec<u8>, String> {
+    let mut got = Vec::with_capacity(n);
+    while got.len() < n {
+        let d = step("recv", gen_tcp::recv(s, 0, Some(WAIT)))?;
+        got.extend_from_slice(&d.to_vec());
+    }
+    Ok(got)
+}
+
+/// Reads until `closed` (or another error), returning the bytes and the error.
+pub fn recv_to_end(s: &Socket) -> (Vec<u8>, Error) {
+    let mut got = Vec::new();
+    loop {
+        match gen_tcp::recv(s, 0, Some(WAIT)) {
+            Ok(d) => got.extend_from_slice(&d.to_vec()),
+            Err(e) => return (got, e),
+        }
+    }
+}
+
+/// A short wait for an answer that is expected to be `timeout`.
+pub const SHORT: Duration = Duration::from_millis(50);
+
+/// How long a mailbox must stay quiet before [`drain_msgs`] says it has
+/// seen every message.
+pub const QUIET: Duration = Duration::from_millis(150);
+
+/// The POSIX reason named `name` (`"enotconn"`, `"eaddrinuse"`, ...), as
+/// Erlang names it, whatever the platform's errno numbers.
+pub fn posix(name: &str) -> Error {
+    (1..512)
+        .map(Error::from_errno)
+        .find(|e| e.reason() == name)
+        .unwrap_or_else(|| panic!("no errno is called {name}"))
+}
+
+/// A received packet's bytes, so that results compare with byte strings.
+pub fn bytes(r: Result<gen_tcp::Data, Error>) -> Result<Vec<u8>, Error> {
+    r.map(|d| d.to_vec())
+}
+
+/// An active-mode message reduced to what a scenario compares: the Erlang
+/// term without the socket (every message checked is about one socket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// `{tcp, S, Data}`.
+    Tcp(gen_tcp::Data),
+    /// `{tcp_closed, S}`.
+    Closed,
+    /// `{tcp_error, S, Reason}`.
+    Error(Error),
+    /// `{tcp_passive, S}`.
+    Passive,
+    /// Anything else.
+    Other,
+}
+
+impl Seen {
+    /// The reduced form of `m`.
+    pub fn of(m: Message) -> Seen {
+        match m {
+            Message::Tcp(_, d) => Seen::Tcp(d),
+            Message::TcpClosed(_) => Seen::Closed,
+            Message::TcpError(_, e) => Seen::Error(e),
+            Message::TcpPassive(_) => Seen::Passive,
+            Message::User(_) => Seen::Other,
+        }
+    }
+
+    /// `{tcp, S, Bytes}` in binary mode.
+    pub fn tcp(b: &[u8]) -> Seen {
+        Seen::Tcp(gen_tcp::Data::Binary(bytes::Bytes::copy_from_slice(b)))
+    }
+}
+
+/// The caller's messages about `s`, in order: waits up to [`WAIT`] for the
+/// first `at_least` of them, then takes more until none arrives for [`QUIET`].
+pub fn drain_msgs(s: &Socket, at_least: usize) -> Vec<Seen> {
+    let mut got = Vec::new();
+    while got.len() < at_least {
+        match gen_tcp::receive_from(s, Some(WAIT)) {
+            Some(m) => got.push(Seen::of(m)),
+            None => return got,
+        }
+    }
+    while let Some(m) = gen_tcp::receive_from(s, Some(QUIET)) {
+        got.push(Seen::of(m));
+    }
+    got
+}
+
+/// Runs `f` in a new process and returns a receiver for its answer.
+pub fn in_process<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> (gen_tcp::Pid, mpsc::Receiver<T>) {
+    let (tx, rx) = mpsc::channel();
+    let pid = gen_tcp::spawn(move || {
+        let _ = tx.send(f());
+    });
+    (pid, rx)
+}
+
+/// The answer of a process started with [`in_process`], waiting up to [`WAIT`].
+pub fn answer<T>(what: &str, rx: &mpsc::Receiver<T>) -> Result<T, String> {
+    rx.recv_timeout(WAIT)
+        .map_err(|_| format!("{what}: no answer within {WAIT:?}"))
+}
+
+/// Polls `cond` every few milliseconds until it holds or [`WAIT`] passes:
+/// for states that no message or call announces.
+pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) -> Check {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !cond() {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{what}: still not true after {WAIT:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
+}
+
+/// `n` bytes of a recognisable pattern (position modulo 251).
+pub fn pattern(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i % 251) as u8).collect()
+}
+
+/// A fresh path in the temporary directory for a `local` socket, unique
+/// to this process, backend and call.
+pub fn unique_path(ctx: &Ctx, tag: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!(
+        "gen_tcp_conf_{}_{}_{tag}_{n}.sock",
+        std::process::id(),
+        ctx.backend.name()
+    ));
+    let _ = std::fs::remove_file(&p);
+    p
+}

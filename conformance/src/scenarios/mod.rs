@@ -1,0 +1,34 @@
+//! The scenarios, one module per area of the reference page.
+
+pub mod accept;
+pub mod active;
+pub mod addresses;
+pub mod basics;
+pub mod differences;
+pub mod errors;
+pub mod io_traits;
+pub mod options;
+pub mod ownership;
+pub mod packet;
+pub mod recv;
+pub mod send;
+pub mod shutdown;
+
+/// Every scenario, in report order.
+pub fn all() -> Vec<crate::Scenario> {
+    let mut v = Vec::new();
+    v.extend(basics::list());
+    v.extend(recv::list());
+    v.extend(send::list());
+    v.extend(active::list());
+    v.extend(ownership::list());
+    v.extend(shutdown::list());
+    v.extend(accept::list());
+    v.extend(options::all());
+    v.extend(packet::list());
+    v.extend(differences::list());
+    v.extend(errors::list());
+    v.extend(addresses::list());
+    v.extend(io_traits::list());
+    v
+}

@@ -1,0 +1,151 @@
+//! `recv/2,3` on a passive socket: lengths, timeouts, and what comes after
+//! the peer or we closed. Expected values are OTP 25's (`docs/otp-answers.md`,
+//! probe question 3).
+
+use crate::ctx::{bytes, eq, posix, step, Check, Ctx, SHORT, WAIT};
+use gen_tcp::{Active, Error, Opt};
+
+crate::scenarios! {
+    "recv/zero_length_returns_all_available" => zero_length_returns_all_available;
+    "recv/length_n_waits_for_exactly_n_across_sends" => length_n_waits_for_exactly_n;
+    "recv/length_n_with_peer_closing_early_is_closed" => length_n_peer_closes_early;
+    "recv/times_out_on_a_silent_socket" => times_out_on_silent_socket;
+    "recv/active_socket_is_einval" => active_socket_is_einval;
+    "recv/second_recv_after_peer_closed" => second_recv_after_peer_closed;
+    "recv/after_local_close_is_closed" => after_local_close_is_closed;
+}
+
+/// `recv(S, 0)`: "all available bytes are returned". Two sends that are both
+/// in the kernel by the time we read come back as one packet.
+fn zero_length_returns_all_available(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    step("send 1", gen_tcp::send(&c, "abc"))?;
+    step("send 2", gen_tcp::send(&c, "def"))?;
+    // Nothing announces that both sends reached our receive queue; on
+    // loopback they are there well within this pause.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    eq(
+        "recv(S, 0)",
+        bytes(gen_tcp::recv(&s, 0, Some(WAIT))),
+        Ok(b"abcdef".to_vec()),
+    )
+}
+
+/// `recv(S, N)` returns exactly N bytes: 2 + 3 + 5 bytes sent, a recv of 4
+/// gets `abcd` (spanning two sends), then 6 gets the rest.
+fn length_n_waits_for_exactly_n(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    let reader = {
+        let s = s.clone();
+        std::thread::spawn(move || {
+            let a = bytes(gen_tcp::recv(&s, 4, Some(WAIT)));
+            let b = bytes(gen_tcp::recv(&s, 6, Some(WAIT)));
+            (a, b)
+        })
+    };
+    for part in ["ab", "cde", "fghij"] {
+        step("send", gen_tcp::send(&c, part))?;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (a, b) = reader.join().map_err(|_| "reader panicked".to_string())?;
+    eq("recv(S, 4)", a, Ok(b"abcd".to_vec()))?;
+    eq("recv(S, 6)", b, Ok(b"efghij".to_vec()))
+}
+
+/// `recv(S, 5)` when the peer sends 3 bytes and closes: `{error, closed}`,
+/// and the 3 bytes are lost on both backends. The next `recv(S, 0)`:
+/// `inet` says `enotconn` (the port is gone), `socket` says `closed`.
+fn length_n_peer_closes_early(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    step("send", gen_tcp::send(&c, [1u8, 2, 3]))?;
+    step("close", gen_tcp::close(&c))?;
+    eq(
+        "recv(S, 5)",
+        bytes(gen_tcp::recv(&s, 5, Some(WAIT))),
+        Err(Error::Closed),
+    )?;
+    eq(
+        "then recv(S, 0)",
+        bytes(gen_tcp::recv(&s, 0, Some(WAIT))),
+        Err(ctx.per_backend(posix("enotconn"), Error::Closed)),
+    )
+}
+
+/// `recv(S, 0, 50)` with nothing sent: `{error, timeout}`, after about
+/// 50 ms, and the socket is still usable.
+fn times_out_on_silent_socket(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    let t = std::time::Instant::now();
+    eq(
+        "recv(S, 0, 50)",
+        bytes(gen_tcp::recv(&s, 0, Some(SHORT))),
+        Err(Error::Timeout),
+    )?;
+    let took = t.elapsed();
+    crate::ctx::ensure(
+        &format!("waited 50 ms ({took:?})"),
+        took >= SHORT && took < WAIT,
+    )?;
+    eq(
+        "recv(S, 5, 50)",
+        bytes(gen_tcp::recv(&s, 5, Some(SHORT))),
+        Err(Error::Timeout),
+    )?;
+    step("send", gen_tcp::send(&c, "late"))?;
+    eq(
+        "recv after timeouts",
+        bytes(gen_tcp::recv(&s, 4, Some(WAIT))),
+        Ok(b"late".to_vec()),
+    )
+}
+
+/// "This function can only be used on a passive socket": `einval` for
+/// `{active, true}`, `once` and `N`.
+fn active_socket_is_einval(ctx: &Ctx) -> Check {
+    let (_c, s) = ctx.pair(&[], &[])?;
+    for a in [Active::True, Active::Once, Active::N(5)] {
+        step("setopts", gen_tcp::setopts(&s, &[Opt::Active(a)]))?;
+        eq(
+            &format!("recv on {a:?}"),
+            bytes(gen_tcp::recv(&s, 0, Some(SHORT))),
+            Err(Error::Einval),
+        )?;
+    }
+    Ok(())
+}
+
+/// After the peer closed with nothing pending, the first `recv` is
+/// `closed`; the second is `enotconn` on `inet` (the port closed itself,
+/// `exit_on_close`) and `closed` again on `socket`.
+fn second_recv_after_peer_closed(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    step("close", gen_tcp::close(&c))?;
+    eq(
+        "recv #1",
+        bytes(gen_tcp::recv(&s, 0, Some(WAIT))),
+        Err(Error::Closed),
+    )?;
+    let again = ctx.per_backend(posix("enotconn"), Error::Closed);
+    eq(
+        "recv #2",
+        bytes(gen_tcp::recv(&s, 0, Some(WAIT))),
+        Err(again.clone()),
+    )?;
+    eq(
+        "recv #3 (length 5)",
+        bytes(gen_tcp::recv(&s, 5, Some(WAIT))),
+        Err(again),
+    )
+}
+
+/// `recv` on a socket we closed ourselves: `closed` on both backends.
+fn after_local_close_is_closed(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    step("send", gen_tcp::send(&c, "unread"))?;
+    step("close", gen_tcp::close(&s))?;
+    eq(
+        "recv",
+        bytes(gen_tcp::recv(&s, 0, Some(SHORT))),
+        Err(Error::Closed),
+    )
+}

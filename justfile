@@ -1,0 +1,34 @@
+# gen_tcp for Rust: the commands a developer runs.
+
+# Run everything that tests: unit tests, doc tests, examples, the conformance matrix.
+test:
+    cargo build --workspace --all-targets --quiet
+    cargo test --workspace --quiet --exclude conformance
+    cargo test -p conformance --quiet -- --nocapture
+    just examples
+
+# The benchmarks: both backends beside a plain std::net baseline.
+bench:
+    cargo run --release -p gen_tcp_benches --bin bench
+
+# Run every example (each must exit 0).
+examples:
+    cargo build --quiet --examples -p gen_tcp
+    for e in client_server acceptor_pool send_timeout; do cargo run --quiet -p gen_tcp --example $e || exit 1; done
+
+# The conformance matrix alone (scenario x backend).
+matrix:
+    cargo test -p conformance --quiet -- --nocapture
+
+# Clippy and rustfmt, as CI runs them.
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo fmt --all --check
+
+# Fuzz every packet decoder family for SECS seconds each (needs cargo-fuzz).
+fuzz SECS="60":
+    cd fuzz && for t in $(cargo fuzz list); do cargo fuzz run $t -- -max_total_time={{SECS}} || exit 1; done
+
+# Re-run the OTP probes that recorded OTP's answers (needs erlang-base).
+otp:
+    escript conformance/otp/probe.escript
