@@ -1,13 +1,71 @@
-//! The `inet` backend (placeholder until its module lands).
-use gen_tcp_core::{CreateOpts, Error, Result, SockAddr, Socket};
+//! The `inet` backend: OTP's classic `inet_drv`, in Rust.
+//!
+//! A driver thread ([`driver`]) runs an event loop (mio) and does the
+//! socket's background work; the calls that can finish at once finish in
+//! the caller's thread:
+//!
+//! - `send` writes straight to the kernel when nothing is queued; what the
+//!   kernel will not take is queued and written by the driver, and `send`
+//!   returns `ok` without waiting for the network. Over `high_watermark`
+//!   the port is busy and the next sender waits (bounded by
+//!   `send_timeout`) until the driver brings it below `low_watermark`.
+//!   `delay_send` queues even when the kernel would take the bytes.
+//! - `recv` on a passive socket reads in the caller's thread, waiting in
+//!   `poll` on the descriptor when nothing is there.
+//! - `shutdown(write)` with output queued returns `ok` at once; the FIN
+//!   goes out when the driver has written the queue. `close` likewise
+//!   lets the driver write the queue before the descriptor is closed.
+//! - A background write that meets a reset marks the socket dead and
+//!   tells nobody; the next `recv`, `send` or activation reports it, and
+//!   what the OS still held for us is lost (reference page, `send/2` and
+//!   the note on `show_econnreset`).
+//! - Active sockets are read by the driver, which delivers `{tcp, S, D}`,
+//!   `{tcp_passive, S}`, `{tcp_error, S, R}` and `{tcp_closed, S}` to the
+//!   owner in order.
+//!
+//! ```
+//! use gen_tcp_core::{Active, CreateOpts, Opt, SockAddr};
+//! let l = gen_tcp_backend_inet::listen(0, &CreateOpts::parse(&[Opt::Active(Active::False)])?)?;
+//! let addr = SockAddr::Inet(([127, 0, 0, 1], l.port().sockname()?.port()).into());
+//! let c = gen_tcp_backend_inet::connect(&[addr], &CreateOpts::parse(&[Opt::Binary, Opt::Active(Active::False)])?, None)?;
+//! let s = l.port().accept(None)?;
+//! c.send("ping")?;
+//! assert_eq!(s.recv(4, None)?, b"ping");
+//! # Ok::<(), gen_tcp_core::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+mod active;
+pub mod driver;
+mod errors;
+mod listener;
+mod port;
+mod queue;
+mod recv;
+mod send;
+mod state;
+
+pub use driver::{set_driver_threads, DRIVERS_ENV};
+
+use gen_tcp_core::{open, sys, CreateOpts, InetBackend, Result, SockAddr, SockOpts, Socket};
+use std::os::fd::AsFd;
 use std::time::Duration;
 
-/// `listen` on this backend.
-pub fn listen(_port: u16, _c: &CreateOpts) -> Result<Socket> {
-    Err(Error::Enotsup)
+/// `listen(Port, Options)` on this backend: the listening descriptor is
+/// made by [`gen_tcp_core::open::listen`]; the options apply to it and
+/// are inherited by every accepted socket.
+pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
+    let sock = open::listen(port, c)?;
+    let mut opts = SockOpts::defaults(InetBackend::Inet);
+    port::apply_opts(sock.as_fd(), open::is_local(&sock), &mut opts, &c.opts)?;
+    Ok(listener::ListenPort::start(sock, opts))
 }
 
-/// `connect` on this backend.
-pub fn connect(_addrs: &[SockAddr], _c: &CreateOpts, _timeout: Option<Duration>) -> Result<Socket> {
-    Err(Error::Enotsup)
+/// `connect(Address, Port, Options, Timeout)` on this backend: each
+/// address in turn until one connects or `timeout` passes.
+pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
+    let sock = open::connect(addrs, c, sys::deadline(timeout))?;
+    let mut opts = SockOpts::defaults(InetBackend::Inet);
+    port::apply_opts(sock.as_fd(), open::is_local(&sock), &mut opts, &c.opts)?;
+    Ok(port::InetPort::start(sock, opts))
 }
