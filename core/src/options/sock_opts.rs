@@ -127,7 +127,8 @@ impl SockOpts {
         Self::validate(opt, self.backend)?;
         match opt {
             Opt::Active(a) => self.active = *a,
-            Opt::Buffer(n) => self.buffer = *n,
+            // inet_drv keeps at least one byte of buffer (`{buffer, 0}` reads back 1).
+            Opt::Buffer(n) => self.buffer = (*n).max(1),
             Opt::Debug(b) => self.debug = *b,
             Opt::DelaySend(b) => self.delay_send = *b,
             Opt::Deliver(d) => self.deliver = *d,
@@ -221,12 +222,15 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_values_are_einval() {
+    fn out_of_range_values_are_einval_as_each_backend_says() {
         let mut o = SockOpts::defaults(InetBackend::Socket);
-        assert_eq!(
-            o.apply(&Opt::PacketSize(PACKET_SIZE_MAX + 1)),
-            Err(Error::Einval)
-        );
+        assert_eq!(o.apply(&Opt::PacketSize(PACKET_SIZE_MAX + 1)), Ok(true));
+        assert_eq!(o.apply(&Opt::Buffer(0)), Err(Error::Einval));
+        assert_eq!(o.apply(&Opt::HighMsgqWatermark(0)), Ok(true));
+        let mut i = SockOpts::defaults(InetBackend::Inet);
+        assert_eq!(i.apply(&Opt::Buffer(0)), Ok(true));
+        assert_eq!(i.buffer, 1);
+        assert_eq!(i.apply(&Opt::HighMsgqWatermark(0)), Err(Error::Einval));
         assert_eq!(o.apply(&Opt::Active(Active::N(40_000))), Err(Error::Einval));
         assert_eq!(o.apply(&Opt::Nodelay(true)), Ok(false));
         assert_eq!(o.apply(&Opt::Binary), Ok(true));

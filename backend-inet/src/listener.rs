@@ -1,0 +1,150 @@
+//! A listen socket of this backend: `accept` waits in the caller's thread
+//! (many callers may wait on one listen socket; each connection goes to
+//! one of them), and the accepted socket inherits the listen socket's
+//! options and belongs to the process that accepted it (as in OTP 25).
+
+use crate::port::{apply_opts, getopts_on, InetPort};
+use gen_tcp_core::sys::{self, Wait};
+use gen_tcp_core::{
+    open, Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
+    SockAddr, SockOpts, Socket, SocketId, Stat,
+};
+use parking_lot::Mutex;
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A listening socket on the `inet` backend.
+pub(crate) struct ListenPort {
+    id: SocketId,
+    sock: socket2::Socket,
+    local: bool,
+    owner: Owner,
+    opts: Mutex<SockOpts>,
+    counters: Counters,
+    closed: AtomicBool,
+}
+
+impl ListenPort {
+    /// Wraps a listening descriptor, owned by the calling process.
+    pub(crate) fn start(sock: socket2::Socket, opts: SockOpts) -> Socket {
+        let local = open::is_local(&sock);
+        Socket::new(Arc::new(ListenPort {
+            id: SocketId::next(),
+            sock,
+            local,
+            owner: Owner::new_for_caller(),
+            opts: Mutex::new(opts),
+            counters: Counters::default(),
+            closed: AtomicBool::new(false),
+        }))
+    }
+
+    fn live(&self) -> Result<()> {
+        if self.closed.load(Ordering::Acquire) {
+            Err(Error::Closed)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn enotconn<T>() -> Result<T> {
+    Err(Error::Posix(libc::ENOTCONN))
+}
+
+impl Port for ListenPort {
+    fn id(&self) -> SocketId {
+        self.id
+    }
+
+    fn backend(&self) -> InetBackend {
+        InetBackend::Inet
+    }
+
+    fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    /// `EMFILE`/`ENFILE` answer `system_limit` at once (no retry loop).
+    fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
+        let deadline = sys::deadline(timeout);
+        loop {
+            self.live()?;
+            match open::accept(self.sock.as_raw_fd())? {
+                Some(s) => {
+                    let opts = self.opts.lock().clone();
+                    return Ok(InetPort::start(s, opts));
+                }
+                None => sys::wait_fd(self.sock.as_raw_fd(), Wait::Read, deadline)?,
+            }
+        }
+    }
+
+    fn send(&self, _chunks: &[&[u8]]) -> Result<()> {
+        self.live()?;
+        enotconn()
+    }
+
+    fn recv(&self, _length: usize, _timeout: Option<Duration>) -> Result<Data> {
+        self.live()?;
+        enotconn()
+    }
+
+    fn read_into(&self, _buf: &mut [u8], _timeout: Option<Duration>) -> Result<usize> {
+        self.live()?;
+        enotconn()
+    }
+
+    fn close(&self) -> Result<()> {
+        if !self.closed.swap(true, Ordering::AcqRel) {
+            // Wakes every thread waiting in accept.
+            sys::close_keep_number(self.sock.as_raw_fd());
+        }
+        Ok(())
+    }
+
+    fn shutdown(&self, _how: Shutdown) -> Result<()> {
+        self.live()?;
+        enotconn()
+    }
+
+    fn setopts(&self, opts: &[Opt]) -> Result<()> {
+        self.live().map_err(|_| Error::Einval)?;
+        let mut current = self.opts.lock();
+        let mut new = current.clone();
+        apply_opts(self.sock.as_fd(), self.local, &mut new, opts)?;
+        *current = new;
+        Ok(())
+    }
+
+    fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
+        self.live().map_err(|_| Error::Einval)?;
+        let opts = self.opts.lock();
+        getopts_on(self.sock.as_fd(), self.local, false, &opts, names)
+    }
+
+    fn peername(&self) -> Result<SockAddr> {
+        self.live().map_err(|_| Error::Einval)?;
+        enotconn()
+    }
+
+    fn sockname(&self) -> Result<SockAddr> {
+        self.live().map_err(|_| Error::Einval)?;
+        open::sockname(&self.sock)
+    }
+
+    fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
+        self.live().map_err(|_| Error::Einval)?;
+        Ok(self.counters.report(stats, 0))
+    }
+
+    fn raw_fd(&self) -> RawFd {
+        self.sock.as_raw_fd()
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+}

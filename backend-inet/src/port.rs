@@ -1,0 +1,352 @@
+//! A connected socket of this backend: its shared state and the [`Port`]
+//! calls that are neither `send` ([`crate::send`]) nor `recv`
+//! ([`crate::recv`]) nor active delivery ([`crate::active`]).
+
+use crate::driver::{self, Driver, SocketToken};
+use crate::queue::OutQueue;
+use crate::state::State;
+use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::process::Message;
+use gen_tcp_core::{
+    open, sockopt, sys, Counters, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
+    SockAddr, SockOpts, Socket, SocketId, Stat,
+};
+use mio::Interest;
+use parking_lot::{Condvar, Mutex, MutexGuard};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+/// What one lock guards: everything that changes with the socket's life.
+pub(crate) struct Inner {
+    pub(crate) state: State,
+    pub(crate) opts: SockOpts,
+    pub(crate) inbound: Inbound,
+    pub(crate) queue: OutQueue,
+    /// What the driver waits for now (`None`: not registered).
+    pub(crate) interest: Option<Interest>,
+    /// The rest of a packet `Read` handed out in part.
+    pub(crate) unread: bytes::Bytes,
+}
+
+/// A connected socket on the `inet` backend.
+pub(crate) struct InetPort {
+    pub(crate) id: SocketId,
+    pub(crate) sock: socket2::Socket,
+    pub(crate) local: bool,
+    pub(crate) owner: Owner,
+    pub(crate) counters: Counters,
+    pub(crate) inner: Mutex<Inner>,
+    /// Signalled when the queue drains below `low_watermark` or the state
+    /// changes, for senders waiting on a busy port.
+    pub(crate) cond: Condvar,
+    driver: &'static Driver,
+    me: Weak<InetPort>,
+}
+
+/// Applies options to a new or existing socket: gen_tcp-level ones to
+/// `opts`, kernel ones to `fd` (`nodelay` on a `local` socket is silently
+/// ignored, as the `inet` backend does). `Ok(true)` when an `{active, N}`
+/// counter reached 0 (the owner is owed `{tcp_passive, S}`).
+pub(crate) fn apply_opts(
+    fd: std::os::fd::BorrowedFd<'_>,
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> Result<bool> {
+    let mut passive = false;
+    for opt in list {
+        match opt {
+            Opt::Active(a) => {
+                let change = opts.active.set(*a)?;
+                opts.active = change.now;
+                passive = change.passive_message;
+            }
+            Opt::Nodelay(_) if local => {}
+            o if o.is_create_only() => return Err(Error::Einval),
+            o => {
+                if !opts.apply(o)? && !sockopt::set(fd, o)? {
+                    return Err(Error::Einval);
+                }
+            }
+        }
+    }
+    Ok(passive)
+}
+
+/// `inet:getopts/2` as the `inet` backend answers it: gen_tcp-level
+/// options from `opts`, kernel ones from `fd`. As `inet_drv`, a kernel
+/// option the descriptor cannot report (`tclass` on IPv4, `nodelay` on a
+/// `local` socket, anything once the descriptor is gone) is left out.
+pub(crate) fn getopts_on(
+    fd: std::os::fd::BorrowedFd<'_>,
+    local: bool,
+    fd_dead: bool,
+    opts: &SockOpts,
+    names: &[OptName],
+) -> Result<Vec<Opt>> {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        if !SockOpts::reported_on(InetBackend::Inet, name)? {
+            continue;
+        }
+        match opts.get(name) {
+            Some(o) => out.push(o),
+            None if fd_dead || (*name == OptName::Nodelay && local) => {}
+            None => {
+                if let Ok(o) = sockopt::get(fd, name) {
+                    out.extend(o);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl InetPort {
+    /// Wraps a connected descriptor, owned by the calling process.
+    pub(crate) fn start(sock: socket2::Socket, opts: SockOpts) -> Socket {
+        let local = open::is_local(&sock);
+        let port = Arc::new_cyclic(|me| InetPort {
+            id: SocketId::next(),
+            sock,
+            local,
+            owner: Owner::new_for_caller(),
+            counters: Counters::default(),
+            inner: Mutex::new(Inner {
+                state: State::Open,
+                opts,
+                inbound: Inbound::new(),
+                queue: OutQueue::default(),
+                interest: None,
+                unread: bytes::Bytes::new(),
+            }),
+            cond: Condvar::new(),
+            driver: driver::pick(),
+            me: me.clone(),
+        });
+        let socket = Socket::new(port.clone());
+        let mut inner = port.inner.lock();
+        if inner.opts.active.is_active() {
+            port.activate(&mut inner);
+        }
+        drop(inner);
+        socket
+    }
+
+    pub(crate) fn fd(&self) -> RawFd {
+        self.sock.as_raw_fd()
+    }
+
+    /// A handle naming this socket in messages.
+    pub(crate) fn handle(&self) -> Option<Socket> {
+        let me: Arc<dyn Port> = self.me.upgrade()?;
+        Some(Socket::from_port(me))
+    }
+
+    /// Sends `msg(socket)` to the owner.
+    pub(crate) fn tell_owner(&self, msg: impl FnOnce(Socket) -> Message) {
+        if let Some(s) = self.handle() {
+            self.owner.deliver(msg(s));
+        }
+    }
+
+    /// Registers with the driver for what the socket needs now: reading
+    /// while active, writing while output is queued. `rearm` asks for a
+    /// fresh event if the socket is already ready.
+    pub(crate) fn update_interest(&self, inner: &mut Inner, rearm: bool) {
+        let read = inner.opts.active.is_active() && inner.state.readable();
+        let write = !inner.queue.is_empty() && inner.state.writes_queue();
+        let want = match (read, write) {
+            (true, true) => Some(Interest::READABLE | Interest::WRITABLE),
+            (true, false) => Some(Interest::READABLE),
+            (false, true) => Some(Interest::WRITABLE),
+            (false, false) => None,
+        };
+        let Some(me) = self.me.upgrade() else { return };
+        let token = SocketToken::new(self.id.get());
+        inner.interest = self
+            .driver
+            .watch(&me, token, self.fd(), inner.interest, want, rearm);
+    }
+
+    /// The connection is over: unregister, drop what is buffered either
+    /// way, close the descriptor (keeping its number), wake waiters.
+    pub(crate) fn kill(&self, inner: &mut Inner, state: State) {
+        inner.state = state;
+        inner.queue.clear();
+        inner.inbound = Inbound::new();
+        self.update_interest(inner, false);
+        sys::close_keep_number(self.fd());
+        self.cond.notify_all();
+    }
+
+    /// The driver saw readiness.
+    pub(crate) fn on_ready(&self, readable: bool, writable: bool) {
+        let mut inner = self.inner.lock();
+        if writable {
+            self.write_queued(&mut inner);
+        }
+        if readable {
+            self.read_active(&mut inner);
+        }
+    }
+
+    /// The state lock.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock()
+    }
+
+    fn linger_zero(&self) -> bool {
+        matches!(
+            sockopt::get(self.sock.as_fd(), &OptName::Linger),
+            Ok(Some(Opt::Linger(true, 0)))
+        )
+    }
+}
+
+impl Port for InetPort {
+    fn id(&self) -> SocketId {
+        self.id
+    }
+
+    fn backend(&self) -> InetBackend {
+        InetBackend::Inet
+    }
+
+    fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    fn accept(&self, _timeout: Option<Duration>) -> Result<Socket> {
+        Err(Error::Einval)
+    }
+
+    fn send(&self, chunks: &[&[u8]]) -> Result<()> {
+        self.send_chunks(chunks)
+    }
+
+    fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<gen_tcp_core::Data> {
+        self.recv_packet(length, timeout)
+    }
+
+    fn read_into(&self, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize> {
+        self.read_raw(buf, timeout)
+    }
+
+    /// As `inet_drv`: with output queued (and no `{linger, {true, 0}}`)
+    /// the descriptor stays open until the driver has written the queue,
+    /// so the peer gets every byte, then end of stream.
+    fn close(&self) -> Result<()> {
+        let mut inner = self.inner.lock();
+        if inner.state.is_closed() {
+            if inner.state == State::ClosedReported {
+                inner.state = State::Closed;
+            }
+            return Ok(());
+        }
+        if !inner.queue.is_empty() && inner.state.writes_queue() && !self.linger_zero() {
+            inner.state = State::Draining;
+            inner.inbound = Inbound::new();
+            self.update_interest(&mut inner, false);
+            self.cond.notify_all();
+            return Ok(());
+        }
+        self.kill(&mut inner, State::Closed);
+        Ok(())
+    }
+
+    fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let mut inner = self.inner.lock();
+        if how == Shutdown::Read {
+            if inner.state.is_closed() {
+                return Err(Error::Closed);
+            }
+            if inner.state.fd_dead() {
+                return Err(crate::errors::enotconn());
+            }
+            sys_shutdown(self.fd(), how)?;
+            return Ok(());
+        }
+        let empty = inner.queue.is_empty();
+        if inner.state.shutdown_write(how, empty)? {
+            sys_shutdown(self.fd(), how)?;
+        }
+        self.cond.notify_all();
+        Ok(())
+    }
+
+    fn setopts(&self, opts: &[Opt]) -> Result<()> {
+        let mut inner = self.inner.lock();
+        if inner.state.is_closed() {
+            return Err(Error::Einval);
+        }
+        let was_active = inner.opts.active.is_active();
+        let old_packet = inner.opts.packet;
+        let mut new = inner.opts.clone();
+        let passive = apply_opts(self.sock.as_fd(), self.local, &mut new, opts)?;
+        if new.packet != old_packet {
+            inner.inbound.packet_changed();
+        }
+        inner.opts = new;
+        if passive {
+            self.tell_owner(Message::TcpPassive);
+        }
+        if inner.opts.active.is_active() {
+            self.activate(&mut inner);
+        } else if was_active {
+            self.update_interest(&mut inner, false);
+        }
+        Ok(())
+    }
+
+    fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
+            return Err(Error::Einval);
+        }
+        getopts_on(
+            self.sock.as_fd(),
+            self.local,
+            inner.state.fd_dead(),
+            &inner.opts,
+            names,
+        )
+    }
+
+    fn peername(&self) -> Result<SockAddr> {
+        if self.inner.lock().state.fd_dead() {
+            return Err(Error::Einval);
+        }
+        open::peername(&self.sock)
+    }
+
+    fn sockname(&self) -> Result<SockAddr> {
+        if self.inner.lock().state.fd_dead() {
+            return Err(Error::Einval);
+        }
+        open::sockname(&self.sock)
+    }
+
+    fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
+            return Err(Error::Einval);
+        }
+        Ok(self.counters.report(stats, inner.queue.len() as u64))
+    }
+
+    fn raw_fd(&self) -> RawFd {
+        self.fd()
+    }
+
+    fn is_closed(&self) -> bool {
+        self.inner.lock().state.is_closed()
+    }
+}
+
+/// `shutdown(2)`.
+pub(crate) fn sys_shutdown(fd: RawFd, how: Shutdown) -> Result<()> {
+    gen_tcp_core::syscall!(shutdown(fd, how.how()))?;
+    Ok(())
+}

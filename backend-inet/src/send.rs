@@ -1,0 +1,151 @@
+//! `send`: straight to the kernel in the caller's thread when nothing is
+//! queued; what the kernel will not take is queued for the driver, and
+//! the call returns without waiting for the network (reference page,
+//! `send/2`: "Non-blocking send"). Only a busy port makes a sender wait.
+
+use crate::errors::io_reason;
+use crate::port::{sys_shutdown, InetPort, Inner};
+use crate::queue::wait_until;
+use crate::state::State;
+use gen_tcp_core::packet::send_header;
+use gen_tcp_core::process::Message;
+use gen_tcp_core::{sys, Error, Result};
+use std::io;
+use std::os::fd::RawFd;
+
+/// Writes as much of `chunks` as the kernel takes now; `Ok(bytes written)`.
+fn write_now(fd: RawFd, chunks: &[&[u8]]) -> io::Result<usize> {
+    let mut rest: Vec<&[u8]> = chunks.iter().copied().filter(|c| !c.is_empty()).collect();
+    let mut written = 0;
+    while !rest.is_empty() {
+        match sys::writev(fd, &rest) {
+            Ok(0) => break,
+            Ok(n) => {
+                written += n;
+                sys::advance(&mut rest, n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(written)
+}
+
+/// True while a sender waiting on a busy port must keep waiting.
+fn still_busy(inner: &Inner) -> bool {
+    inner.queue.is_busy() && inner.state.writes_queue()
+}
+
+impl InetPort {
+    /// `send/2`.
+    ///
+    /// As `inet_drv` (checked with OTP 25): a send that takes the queue
+    /// over `high_watermark` returns `ok` and makes the port busy; the next
+    /// send waits until the driver brings the queue below `low_watermark`,
+    /// or `send_timeout` passes: then it answers `timeout` with its bytes
+    /// queued all the same (or closes the socket, `send_timeout_close`).
+    pub(crate) fn send_chunks(&self, chunks: &[&[u8]]) -> Result<()> {
+        let mut inner = self.lock();
+        if inner.state.write_side_shut() {
+            // inet_drv writes anyway, meets EPIPE and closes the socket.
+            self.kill(&mut inner, State::error_on_send(Error::Closed));
+            return Err(Error::Closed);
+        }
+        inner.state.check_send()?;
+        let body: usize = chunks.iter().map(|c| c.len()).sum();
+        let (header, hlen) = send_header(inner.opts.packet, body).map_err(|_| Error::Emsgsize)?;
+        let mut all: Vec<&[u8]> = Vec::with_capacity(chunks.len() + 1);
+        all.push(&header[..hlen]);
+        all.extend_from_slice(chunks);
+        let total = body + hlen;
+
+        if inner.queue.is_busy() {
+            let deadline = sys::deadline(inner.opts.send_timeout);
+            if !wait_until(&self.cond, &mut inner, deadline, |i| !still_busy(i)) {
+                if inner.opts.send_timeout_close {
+                    self.kill(
+                        &mut inner,
+                        State::Broken {
+                            recv: None,
+                            send: None,
+                        },
+                    );
+                } else {
+                    inner.queue.push_unsent(&all, 0);
+                    self.counters.sent(total);
+                }
+                return Err(Error::Timeout);
+            }
+            inner.state.check_send()?;
+        }
+
+        let mut written = 0;
+        if inner.queue.is_empty() && !inner.opts.delay_send {
+            match write_now(self.fd(), &all) {
+                Ok(n) => written = n,
+                Err(e) => {
+                    let reason = io_reason(&e, inner.opts.show_econnreset);
+                    self.kill(&mut inner, State::error_on_send(reason.clone()));
+                    return Err(reason);
+                }
+            }
+        }
+        self.counters.sent(total);
+        if written < total {
+            inner.queue.push_unsent(&all, written);
+            self.update_interest(&mut inner, false);
+            let high = inner.opts.high_watermark;
+            inner.queue.check_high(high);
+        }
+        Ok(())
+    }
+
+    /// The driver: the socket is writable; write the queue, then do what
+    /// waited for it (a deferred shutdown or close).
+    pub(crate) fn write_queued(&self, inner: &mut Inner) {
+        if inner.queue.is_empty() || !inner.state.writes_queue() {
+            self.update_interest(inner, false);
+            return;
+        }
+        if let Err(e) = inner.queue.write_to(self.fd()) {
+            let reason = io_reason(&e, inner.opts.show_econnreset);
+            self.background_error(inner, reason);
+            return;
+        }
+        if inner.queue.check_low(inner.opts.low_watermark) {
+            self.cond.notify_all();
+        }
+        if inner.queue.is_empty() {
+            self.cond.notify_all();
+            match inner.state {
+                State::ShutdownPending(how) => {
+                    let _ = sys_shutdown(self.fd(), how);
+                    inner.state = State::WriteShut;
+                }
+                State::Draining => {
+                    self.kill(inner, State::Closed);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.update_interest(inner, false);
+    }
+
+    /// A background write failed. Nobody is told now unless the socket
+    /// is active; what the OS still held for us is lost (reference page,
+    /// "Async shutdown write" and the note on remote close).
+    fn background_error(&self, inner: &mut Inner, reason: Error) {
+        if inner.state == State::Draining {
+            self.kill(inner, State::Closed);
+        } else if inner.opts.active.is_active() {
+            self.kill(inner, State::ClosedReported);
+            if reason != Error::Closed {
+                self.tell_owner(|s| Message::TcpError(s, reason));
+            }
+            self.tell_owner(Message::TcpClosed);
+        } else {
+            self.kill(inner, State::error_in_background(reason));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! a. Ping-pong: one byte there and back, 50,000 times, passive `recv`;
+//! the client and the server are separate processes (threads).
+//!
+//! This is latency: each round trip crosses two threads and the loopback
+//! device twice, so it shows what a backend adds to one `send` + `recv`.
+
+use crate::target::with_backend;
+use crate::{join, Context, Figures, Scale, Target};
+use gen_tcp::{Active, Error, InetBackend, Opt};
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+/// Round trips at full size.
+pub const ROUND_TRIPS: usize = 50_000;
+
+/// Runs the ping-pong; figures: `rate` (round trips/s).
+pub fn run(target: Target, scale: Scale) -> Result<Figures, String> {
+    let trips = scale.count(ROUND_TRIPS);
+    let elapsed = match target {
+        Target::Std => std_net(trips)?,
+        Target::GenTcp(b) => gen_tcp(b, trips)?,
+    };
+    Ok(vec![("rate".into(), trips as f64 / elapsed.as_secs_f64())])
+}
+
+fn std_net(trips: usize) -> Result<Duration, String> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).ctx("bind")?;
+    let addr = listener.local_addr().ctx("local_addr")?;
+    let server = std::thread::spawn(move || -> std::io::Result<()> {
+        let (mut s, _) = listener.accept()?;
+        s.set_nodelay(true)?;
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b)? {
+                0 => return Ok(()),
+                n => s.write_all(&b[..n])?,
+            }
+        }
+    });
+    let client = std::thread::spawn(move || -> std::io::Result<Duration> {
+        let mut c = TcpStream::connect(addr)?;
+        c.set_nodelay(true)?;
+        let mut b = [0u8; 1];
+        let start = Instant::now();
+        for _ in 0..trips {
+            c.write_all(&[1])?;
+            c.read_exact(&mut b)?;
+        }
+        Ok(start.elapsed())
+    });
+    let elapsed = join(client, "client")?.ctx("client")?;
+    join(server, "server")?.ctx("server")?;
+    Ok(elapsed)
+}
+
+fn gen_tcp(backend: InetBackend, trips: usize) -> Result<Duration, String> {
+    let opts = with_backend(
+        backend,
+        &[Opt::Binary, Opt::Active(Active::False), Opt::Nodelay(true)],
+    );
+    let listen = gen_tcp::listen(0, &opts).ctx("listen")?;
+    let port = gen_tcp::port(&listen).ctx("port")?;
+    let (_, server) = gen_tcp::spawn_with_handle(move || -> gen_tcp::Result<()> {
+        let s = gen_tcp::accept(&listen, None)?;
+        loop {
+            match gen_tcp::recv(&s, 0, None) {
+                Ok(ping) => gen_tcp::send(&s, ping.into_bytes())?,
+                Err(Error::Closed) => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+    });
+    let (_, client) = gen_tcp::spawn_with_handle(move || -> gen_tcp::Result<Duration> {
+        let c = gen_tcp::connect(Ipv4Addr::LOCALHOST, port, &opts, None)?;
+        let start = Instant::now();
+        for _ in 0..trips {
+            gen_tcp::send(&c, [1u8])?;
+            gen_tcp::recv(&c, 0, None)?;
+        }
+        let elapsed = start.elapsed();
+        gen_tcp::close(&c)?;
+        Ok(elapsed)
+    });
+    let elapsed = join(client, "client")?.ctx("client")?;
+    join(server, "server")?.ctx("server")?;
+    Ok(elapsed)
+}

@@ -1,0 +1,206 @@
+//! The printed table: one line per figure, each with its ratio to the
+//! baseline row measured in the same run.
+
+use crate::section::{Metric, Unit};
+use crate::{Figures, Scale, Section, Target};
+use std::fmt::Write;
+
+/// What one row gave.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The section.
+    pub section: Section,
+    /// What it ran on.
+    pub target: Target,
+    /// Its figures, or why there are none.
+    pub result: Result<Figures, String>,
+}
+
+impl Outcome {
+    fn figure(&self, key: &str) -> Option<f64> {
+        let figures = self.result.as_ref().ok()?;
+        figures.iter().find(|(k, _)| k == key).map(|&(_, v)| v)
+    }
+}
+
+/// One printed line.
+struct Line {
+    title: String,
+    backend: String,
+    value: String,
+    ratio: String,
+}
+
+/// The table, headed by the date, `nproc` and the scale, with notes.
+pub fn render(outcomes: &[Outcome], scale: Scale) -> String {
+    let mut lines = vec![Line {
+        title: "benchmark".into(),
+        backend: "backend".into(),
+        value: "value".into(),
+        ratio: "x baseline".into(),
+    }];
+    let mut last_section = None;
+    for o in outcomes {
+        let first = last_section != Some(o.section);
+        last_section = Some(o.section);
+        let title = if first {
+            o.section.title(scale)
+        } else {
+            String::new()
+        };
+        match &o.result {
+            Err(reason) => lines.push(Line {
+                title,
+                backend: o.target.to_string(),
+                value: format!("error: {reason}"),
+                ratio: String::new(),
+            }),
+            Ok(figures) => lines.extend(figure_lines(o, figures, title, outcomes)),
+        }
+    }
+    let width = |f: fn(&Line) -> &String| lines.iter().map(|l| f(l).len()).max().unwrap_or(0);
+    let (wt, wb, wv) = (
+        width(|l| &l.title),
+        width(|l| &l.backend),
+        width(|l| &l.value),
+    );
+    let mut out = format!(
+        "gen_tcp benches, {} (UTC), nproc {}, BENCH_SCALE {}\n\n",
+        utc_date(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        scale.factor()
+    );
+    for l in &lines {
+        let row = format!(
+            "{:wt$}  {:wb$}  {:wv$}  {}",
+            l.title, l.backend, l.value, l.ratio
+        );
+        let _ = writeln!(out, "{}", row.trim_end());
+    }
+    out.push_str(NOTES);
+    out
+}
+
+const NOTES: &str = "
+x baseline: the value over the std row's in the same run (for throughput
+above 1 is faster; for memory above 1 is more). bulk recv(0) is against
+std bulk; decode is against the std bulk stream's MB/s (above 1: the
+decoder outpaces a plain loopback stream).
+a, b: on one CPU (unpinned, thread placement swings them up to 4x).
+a, b, c: the fastest of 3 runs, the targets taking turns.
+c: growth of the bench process's peak RSS (VmHWM) over the run: the server
+plus 10 std client threads (the same in every row); std is a thread per
+connection.
+d: (RSS after - RSS before) / pairs, both ends of each connection and the
+handles to them; kernel socket buffers are not in RSS.
+";
+
+fn figure_lines(o: &Outcome, figures: &Figures, title: String, all: &[Outcome]) -> Vec<Line> {
+    let (base_section, base_target, base_key) = o.section.baseline();
+    let baseline = all
+        .iter()
+        .find(|b| b.section == base_section && b.target == base_target);
+    let ratio = |key: &str, v: f64| match baseline.and_then(|b| b.figure(base_key.unwrap_or(key))) {
+        Some(b) if b > 0.0 => format!("{:.2}", v / b),
+        _ => "-".into(),
+    };
+    match o.section.metrics() {
+        Some(metrics) => metrics
+            .iter()
+            .enumerate()
+            .map(|(i, &Metric { key, unit })| {
+                let v = o.figure(key);
+                Line {
+                    title: if i == 0 { title.clone() } else { String::new() },
+                    backend: o.target.to_string(),
+                    value: v.map_or_else(|| format!("no {key}"), |v| show(unit, v, o)),
+                    ratio: v.map_or_else(String::new, |v| ratio(key, v)),
+                }
+            })
+            .collect(),
+        // Decoders: one line per packet type, titled with it.
+        None => figures
+            .iter()
+            .map(|(key, v)| Line {
+                title: format!(
+                    "e. decode {{packet, {}}}",
+                    key.trim_start_matches("decode/")
+                ),
+                backend: "-".into(),
+                value: format!("{} MB/s", thousands(*v)),
+                ratio: ratio(key, *v),
+            })
+            .collect(),
+    }
+}
+
+fn show(unit: Unit, v: f64, o: &Outcome) -> String {
+    match unit {
+        Unit::RoundTrips => format!("{} rt/s", thousands(v)),
+        Unit::MegabytesPerSec => format!("{} MB/s", thousands(v)),
+        Unit::PeakRss => format!("+{:.1} MiB peak RSS", v / (1 << 20) as f64),
+        Unit::BytesPerConn => match o.figure("pairs") {
+            Some(n) => format!("{} B/conn ({} pairs)", thousands(v), thousands(n)),
+            None => format!("{} B/conn", thousands(v)),
+        },
+    }
+}
+
+/// `1234567.8` as `1,234,568`.
+fn thousands(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn utc_date() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0.4), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1234567.8), "1,234,568");
+        assert_eq!(thousands(-1000.0), "-1,000");
+    }
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+}
