@@ -141,9 +141,12 @@ fn defaults_per_backend(ctx: &Ctx) -> Check {
 /// `recbuf` and `sndbuf` come from the kernel: only their presence and
 /// sign are OTP's to define.
 fn kernel_buffer_sizes_are_positive(ctx: &Ctx) -> Check {
-    for (which, s) in ["listen", "client", "accepted"].iter().zip(plain(ctx)?) {
+    // All three stay open until the end: dropping the client's last handle
+    // would close it, and a socket whose peer closed answers `einval`.
+    let socks = plain(ctx)?;
+    for (which, s) in ["listen", "client", "accepted"].iter().zip(&socks) {
         for name in [OptName::Recbuf, OptName::Sndbuf] {
-            match gen_tcp::getopts(&s, std::slice::from_ref(&name)) {
+            match gen_tcp::getopts(s, std::slice::from_ref(&name)) {
                 Ok(v) if matches!(v.as_slice(), [Opt::Recbuf(n) | Opt::Sndbuf(n)] if *n > 0) => {}
                 other => return Err(format!("{which} {}: {other:?}", name.erlang_name())),
             }
