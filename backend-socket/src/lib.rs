@@ -24,7 +24,6 @@
 #![warn(missing_docs)]
 
 pub mod active;
-pub mod errors;
 pub mod options;
 pub mod poller;
 pub mod port;

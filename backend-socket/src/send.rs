@@ -1,10 +1,10 @@
 //! `send/2`: written in the caller's thread until every byte is with the
 //! kernel, or `send_timeout` passes.
 
-use crate::errors;
 use crate::port::SocketPort;
 use crate::state::Phase;
 use bytes::{Bytes, BytesMut};
+use gen_tcp_core::error::io_reason;
 use gen_tcp_core::packet::send_header;
 use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{Error, Port, Result};
@@ -86,5 +86,5 @@ fn failed(port: &SocketPort, e: &io::Error) -> Error {
     if st.phase == Phase::Closed {
         return Error::Closed;
     }
-    errors::reason(e, st.opts.show_econnreset)
+    io_reason(e, st.opts.show_econnreset)
 }

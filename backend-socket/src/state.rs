@@ -1,8 +1,8 @@
 //! The per-socket state, behind one lock: options, received bytes, and
 //! where the socket is in its life.
 
-use crate::errors;
 use bytes::Bytes;
+use gen_tcp_core::error::io_reason;
 use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::{Error, InetBackend, SockOpts};
 
@@ -55,7 +55,7 @@ impl State {
     /// records it and gives the reason to report. Later calls see `closed`.
     pub fn end_of_stream(&mut self, err: Option<&std::io::Error>) -> Error {
         let reason = match err {
-            Some(e) => errors::reason(e, self.opts.show_econnreset),
+            Some(e) => io_reason(e, self.opts.show_econnreset),
             None => self.end_reason(),
         };
         self.phase = Phase::PeerClosed(reason.clone());

@@ -163,6 +163,28 @@ impl From<io::Error> for Error {
     }
 }
 
+/// The reason for a failed read or write on a connection, the rule both
+/// OTP backends follow (`gen_tcp_socket.erl` and `inet_drv.c` agree): a
+/// peer that is gone (`ECONNRESET`, or `EPIPE` on a write) is `closed`, or
+/// `econnreset` with `{show_econnreset, true}`; a descriptor closed under
+/// the call (`ENOTSOCK`, `EBADF`) is `closed`; any other error keeps its
+/// POSIX name.
+///
+/// ```
+/// use gen_tcp_core::error::{io_reason, Error};
+/// let reset = std::io::Error::from_raw_os_error(libc::ECONNRESET);
+/// assert_eq!(io_reason(&reset, false), Error::Closed);
+/// assert_eq!(io_reason(&reset, true), Error::Econnreset);
+/// ```
+pub fn io_reason(e: &io::Error, show_econnreset: bool) -> Error {
+    match e.raw_os_error() {
+        Some(libc::ECONNRESET | libc::EPIPE) if show_econnreset => Error::Econnreset,
+        Some(libc::ECONNRESET | libc::EPIPE | libc::ENOTSOCK | libc::EBADF) => Error::Closed,
+        Some(errno) => Error::from_errno(errno),
+        None => Error::from(io::Error::from(e.kind())),
+    }
+}
+
 /// The POSIX atom Erlang uses for an errno (`inet:format_error/1` names).
 pub fn posix_name(errno: i32) -> &'static str {
     match errno {
@@ -244,6 +266,22 @@ mod tests {
             Error::from(io::Error::from_raw_os_error(libc::ENFILE)),
             Error::SystemLimit
         );
+    }
+
+    #[test]
+    fn io_reason_names_a_gone_peer_by_show_econnreset() {
+        let os = io::Error::from_raw_os_error;
+        for errno in [libc::EPIPE, libc::ECONNRESET] {
+            assert_eq!(io_reason(&os(errno), false), Error::Closed);
+            assert_eq!(io_reason(&os(errno), true), Error::Econnreset);
+        }
+        assert_eq!(io_reason(&os(libc::ENOTSOCK), true), Error::Closed);
+        assert_eq!(io_reason(&os(libc::EBADF), false), Error::Closed);
+        assert_eq!(
+            io_reason(&os(libc::ETIMEDOUT), false),
+            Error::Posix(libc::ETIMEDOUT)
+        );
+        assert_eq!(io_reason(&os(libc::EMFILE), false), Error::SystemLimit);
     }
 
     #[test]
