@@ -11,10 +11,10 @@ test:
 bench:
     cargo run --release -p gen_tcp_benches --bin bench
 
-# Run every example (each must exit 0).
+# Run every example on both backends (each must exit 0).
 examples:
     cargo build --quiet --examples -p gen_tcp
-    for e in client_server acceptor_pool send_timeout; do cargo run --quiet -p gen_tcp --example $e || exit 1; done
+    for e in client_server acceptor_pool send_timeout; do for b in inet socket; do cargo run --quiet -p gen_tcp --example $e -- $b > /dev/null || exit 1; done; done
 
 # The conformance matrix alone (scenario x backend).
 matrix:
