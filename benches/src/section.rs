@@ -143,7 +143,7 @@ impl Section {
                 served::ROUNDS,
                 served::MESSAGE
             ),
-            Section::Idle => format!("d. {} idle conns, memory", scale.count(idle::PAIRS)),
+            Section::Idle => format!("d. {} idle conns, memory", 2 * scale.count(idle::PAIRS)),
             Section::Decode => "e. decode {packet, T}".to_string(),
         }
     }

@@ -91,8 +91,9 @@ a, b, c: the fastest of 3 runs, the targets taking turns.
 c: growth of the bench process's peak RSS (VmHWM) over the run: the server
 plus 10 std client threads (the same in every row); std is a thread per
 connection.
-d: (RSS after - RSS before) / pairs, both ends of each connection and the
-handles to them; kernel socket buffers are not in RSS.
+d: (RSS after - RSS before) / connections (both ends of each pair are
+sockets of the target) and the handles to them; kernel socket buffers are
+not in RSS.
 ";
 
 fn figure_lines(o: &Outcome, figures: &Figures, title: String, all: &[Outcome]) -> Vec<Line> {
@@ -140,7 +141,7 @@ fn show(unit: Unit, v: f64, o: &Outcome) -> String {
         Unit::MegabytesPerSec => format!("{} MB/s", thousands(v)),
         Unit::PeakRss => format!("+{:.1} MiB peak RSS", v / (1 << 20) as f64),
         Unit::BytesPerConn => match o.figure("pairs") {
-            Some(n) => format!("{} B/conn ({} pairs)", thousands(v), thousands(n)),
+            Some(n) => format!("{} B/conn ({} conns)", thousands(v), thousands(n)),
             None => format!("{} B/conn", thousands(v)),
         },
     }
