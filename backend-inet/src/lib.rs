@@ -47,25 +47,23 @@ mod state;
 
 pub use driver::{set_driver_threads, DRIVERS_ENV};
 
-use gen_tcp_core::{open, sys, CreateOpts, InetBackend, Result, SockAddr, SockOpts, Socket};
-use std::os::fd::AsFd;
+use gen_tcp_core::options::policy;
+use gen_tcp_core::{open, sys, CreateOpts, InetBackend, Result, SockAddr, Socket};
 use std::time::Duration;
 
 /// `listen(Port, Options)` on this backend: the listening descriptor is
 /// made by [`gen_tcp_core::open::listen`]; the options apply to it and
 /// are inherited by every accepted socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
+    let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::listen(port, c)?;
-    let mut opts = SockOpts::defaults(InetBackend::Inet);
-    port::apply_opts(sock.as_fd(), open::is_local(&sock), &mut opts, &c.opts)?;
     Ok(listener::ListenPort::start(sock, opts))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
 /// address in turn until one connects or `timeout` passes.
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
+    let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::connect(addrs, c, sys::deadline(timeout))?;
-    let mut opts = SockOpts::defaults(InetBackend::Inet);
-    port::apply_opts(sock.as_fd(), open::is_local(&sock), &mut opts, &c.opts)?;
     Ok(port::InetPort::start(sock, opts))
 }

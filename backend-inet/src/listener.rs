@@ -3,7 +3,8 @@
 //! one of them), and the accepted socket inherits the listen socket's
 //! options and belongs to the process that accepted it (as in OTP 25).
 
-use crate::port::{apply_opts, getopts_on, InetPort};
+use crate::port::InetPort;
+use gen_tcp_core::options::policy;
 use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{
     open, Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
@@ -112,17 +113,13 @@ impl Port for ListenPort {
 
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
         self.live().map_err(|_| Error::Einval)?;
-        let mut current = self.opts.lock();
-        let mut new = current.clone();
-        apply_opts(self.sock.as_fd(), self.local, &mut new, opts)?;
-        *current = new;
-        Ok(())
+        policy::setopts(self.sock.as_fd(), self.local, &mut self.opts.lock(), opts).1
     }
 
     fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
         self.live().map_err(|_| Error::Einval)?;
         let opts = self.opts.lock();
-        getopts_on(self.sock.as_fd(), self.local, false, &opts, names)
+        policy::getopts(Some(self.sock.as_fd()), self.local, &opts, names)
     }
 
     fn peername(&self) -> Result<SockAddr> {

@@ -6,6 +6,7 @@ use crate::driver::{self, Driver, SocketToken};
 use crate::queue::OutQueue;
 use crate::state::State;
 use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::options::policy;
 use gen_tcp_core::process::Message;
 use gen_tcp_core::{
     open, sockopt, sys, Counters, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
@@ -42,65 +43,6 @@ pub(crate) struct InetPort {
     pub(crate) cond: Condvar,
     driver: &'static Driver,
     me: Weak<InetPort>,
-}
-
-/// Applies options to a new or existing socket: gen_tcp-level ones to
-/// `opts`, kernel ones to `fd` (`nodelay` on a `local` socket is silently
-/// ignored, as the `inet` backend does). `Ok(true)` when an `{active, N}`
-/// counter reached 0 (the owner is owed `{tcp_passive, S}`).
-pub(crate) fn apply_opts(
-    fd: std::os::fd::BorrowedFd<'_>,
-    local: bool,
-    opts: &mut SockOpts,
-    list: &[Opt],
-) -> Result<bool> {
-    let mut passive = false;
-    for opt in list {
-        match opt {
-            Opt::Active(a) => {
-                let change = opts.active.set(*a)?;
-                opts.active = change.now;
-                passive = change.passive_message;
-            }
-            Opt::Nodelay(_) if local => {}
-            o if o.is_create_only() => return Err(Error::Einval),
-            o => {
-                if !opts.apply(o)? && !sockopt::set(fd, o)? {
-                    return Err(Error::Einval);
-                }
-            }
-        }
-    }
-    Ok(passive)
-}
-
-/// `inet:getopts/2` as the `inet` backend answers it: gen_tcp-level
-/// options from `opts`, kernel ones from `fd`. As `inet_drv`, a kernel
-/// option the descriptor cannot report (`tclass` on IPv4, `nodelay` on a
-/// `local` socket, anything once the descriptor is gone) is left out.
-pub(crate) fn getopts_on(
-    fd: std::os::fd::BorrowedFd<'_>,
-    local: bool,
-    fd_dead: bool,
-    opts: &SockOpts,
-    names: &[OptName],
-) -> Result<Vec<Opt>> {
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        if !SockOpts::reported_on(InetBackend::Inet, name)? {
-            continue;
-        }
-        match opts.get(name) {
-            Some(o) => out.push(o),
-            None if fd_dead || (*name == OptName::Nodelay && local) => {}
-            None => {
-                if let Ok(o) = sockopt::get(fd, name) {
-                    out.extend(o);
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 impl InetPort {
@@ -283,13 +225,13 @@ impl Port for InetPort {
         }
         let was_active = inner.opts.active.is_active();
         let old_packet = inner.opts.packet;
-        let mut new = inner.opts.clone();
-        let passive = apply_opts(self.sock.as_fd(), self.local, &mut new, opts)?;
-        if new.packet != old_packet {
+        let (outcome, result) =
+            policy::setopts(self.sock.as_fd(), self.local, &mut inner.opts, opts);
+        result?;
+        if inner.opts.packet != old_packet {
             inner.inbound.packet_changed();
         }
-        inner.opts = new;
-        if passive {
+        if outcome.passive_message {
             self.tell_owner(Message::TcpPassive);
         }
         if inner.opts.active.is_active() {
@@ -305,13 +247,8 @@ impl Port for InetPort {
         if inner.state.is_closed() {
             return Err(Error::Einval);
         }
-        getopts_on(
-            self.sock.as_fd(),
-            self.local,
-            inner.state.fd_dead(),
-            &inner.opts,
-            names,
-        )
+        let fd = (!inner.state.fd_dead()).then(|| self.sock.as_fd());
+        policy::getopts(fd, self.local, &inner.opts, names)
     }
 
     fn peername(&self) -> Result<SockAddr> {

@@ -32,14 +32,15 @@ pub mod send;
 pub mod state;
 mod sys;
 
-use gen_tcp_core::{open, CreateOpts, Result, SockAddr, Socket};
+use gen_tcp_core::options::policy;
+use gen_tcp_core::{open, CreateOpts, InetBackend, Result, SockAddr, Socket};
 use port::SocketPort;
 use state::Phase;
 use std::time::Duration;
 
 /// `listen(Port, Options)` on this backend; the caller owns the socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
-    let opts = options::initial(&c.opts)?;
+    let opts = policy::initial(InetBackend::Socket, &c.opts)?;
     let sock = open::listen(port, c)?;
     Ok(SocketPort::open(sock, Phase::Listening, opts))
 }
@@ -47,7 +48,7 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
 /// address is tried in turn within `timeout`; the caller owns the socket.
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
-    let opts = options::initial(&c.opts)?;
+    let opts = policy::initial(InetBackend::Socket, &c.opts)?;
     let sock = open::connect(addrs, c, gen_tcp_core::sys::deadline(timeout))?;
     Ok(SocketPort::open(sock, Phase::Connected, opts))
 }

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use gen_tcp_core::error::io_reason;
 use gen_tcp_core::inbound::Inbound;
-use gen_tcp_core::{Error, InetBackend, SockOpts};
+use gen_tcp_core::{Error, SockOpts};
 
 /// Where a socket is in its life (the named states of `gen_tcp_socket.erl`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +81,4 @@ impl State {
             Error::Closed
         }
     }
-}
-
-/// The options a new socket of this backend starts with (OTP 25's
-/// `socket` defaults, kept in core).
-pub fn default_opts() -> SockOpts {
-    SockOpts::defaults(InetBackend::Socket)
 }

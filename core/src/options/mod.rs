@@ -11,6 +11,7 @@
 //! besides: address family, `{ip}`, `{port}`, `{fd}`, `{backlog}`, ...
 
 mod create;
+pub mod policy;
 mod sock_opts;
 
 pub use create::CreateOpts;

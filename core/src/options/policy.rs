@@ -1,0 +1,232 @@
+//! `setopts` and `getopts` for both backends: one table of where OTP's
+//! two backends answer differently, and the one loop that applies it.
+//!
+//! Differences (all measured on OTP 25, `docs/otp-answers.md` Q1, Q2, Q11):
+//!
+//! | case | `inet` | `socket` |
+//! |---|---|---|
+//! | `nodelay` on a `local` socket | ignored | `enotsup` |
+//! | create-only options in `setopts` (`{port, _}`, `{fd, _}`, `{inet_backend, _}`, ...) | `einval` | `einval`, except `{ip, _}`, `{backlog, _}`, `inet`, `inet6`, `local`, `{tcp_module, _}`: ignored |
+//! | a bad option in a `setopts` list | nothing applied | the options before it stay applied |
+//! | `getopts(line_delimiter)` | `einval` | the value |
+//! | `getopts` of `high_watermark`, `high_msgq_watermark`, `low_msgq_watermark` | the value | left out |
+//!
+//! Both leave out of `getopts` what the kernel cannot report for this
+//! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
+
+use super::{Opt, OptName, SockOpts};
+use crate::active::Active;
+use crate::backend::InetBackend;
+use crate::error::{Error, Result};
+use crate::sockopt;
+use std::os::fd::BorrowedFd;
+
+/// What `setopts` does with one option on a backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetRule {
+    /// Set it (gen_tcp-level state or kernel option).
+    Apply,
+    /// Accept it and do nothing.
+    Ignore,
+    /// Refuse it with this reason.
+    Refuse(Error),
+}
+
+/// The rule for `opt` in `setopts` on `backend`; `local` for a unix socket.
+pub fn set_rule(backend: InetBackend, opt: &Opt, local: bool) -> SetRule {
+    use InetBackend::{Inet, Socket};
+    match (backend, opt) {
+        (Inet, Opt::Nodelay(_)) if local => SetRule::Ignore,
+        (Socket, Opt::Nodelay(_)) if local => SetRule::Refuse(Error::Enotsup),
+        (
+            Socket,
+            Opt::Ip(_) | Opt::Backlog(_) | Opt::Inet | Opt::Inet6 | Opt::Local | Opt::TcpModule(_),
+        ) => SetRule::Ignore,
+        (_, o) if o.is_create_only() => SetRule::Refuse(Error::Einval),
+        (_, Opt::Pktoptions(_)) => SetRule::Refuse(Error::Einval),
+        _ => SetRule::Apply,
+    }
+}
+
+/// What a `setopts` call did, besides its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SetOutcome {
+    /// An `{active, N}` counter reached 0: the owner is owed `{tcp_passive, S}`.
+    pub passive_message: bool,
+}
+
+fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) -> Result<bool> {
+    match set_rule(opts.backend, opt, local) {
+        SetRule::Refuse(e) => Err(e),
+        SetRule::Ignore => Ok(false),
+        SetRule::Apply => match opt {
+            Opt::Active(a) => {
+                let change = opts.active.set(*a)?;
+                opts.active = change.now;
+                Ok(change.passive_message)
+            }
+            o => {
+                if !opts.apply(o)? {
+                    sockopt::set(fd, o)?;
+                }
+                Ok(false)
+            }
+        },
+    }
+}
+
+/// `inet:setopts/2` on a socket whose gen_tcp-level options are `opts` and
+/// whose descriptor is `fd`, in order, each checked before it changes
+/// anything. On error, `inet` keeps `opts` as they were; `socket` keeps
+/// the options applied before the bad one, as OTP does. The outcome
+/// counts what was applied either way.
+pub fn setopts(
+    fd: BorrowedFd<'_>,
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> (SetOutcome, Result<()>) {
+    let mut work = opts.clone();
+    let mut outcome = SetOutcome::default();
+    let mut committed = SetOutcome::default();
+    for opt in list {
+        match apply_one(fd, local, &mut work, opt) {
+            Ok(passive) => {
+                outcome.passive_message |= passive;
+                if opts.backend == InetBackend::Socket {
+                    *opts = work.clone();
+                    committed = outcome;
+                }
+            }
+            Err(e) => return (committed, Err(e)),
+        }
+    }
+    *opts = work;
+    (outcome, Ok(()))
+}
+
+/// The gen_tcp-level options a new socket of `backend` starts with, from
+/// the options given to `listen`/`connect` (kernel options are set by
+/// [`crate::open`] before the descriptor is bound or connected).
+pub fn initial(backend: InetBackend, list: &[Opt]) -> Result<SockOpts> {
+    let mut o = SockOpts::defaults(backend);
+    for opt in list {
+        match opt {
+            Opt::Active(a) => o.active = Active::False.set(*a)?.now,
+            other => {
+                o.apply(other)?;
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// `inet:getopts/2`: gen_tcp-level options from `opts`, kernel ones from
+/// `fd`. What the kernel cannot report for this socket is left out, as
+/// both backends do; `fd` is `None` once the descriptor is gone.
+pub fn getopts(
+    fd: Option<BorrowedFd<'_>>,
+    local: bool,
+    opts: &SockOpts,
+    names: &[OptName],
+) -> Result<Vec<Opt>> {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        if !SockOpts::reported_on(opts.backend, name)? {
+            continue;
+        }
+        if let Some(o) = opts.get(name) {
+            out.push(o);
+            continue;
+        }
+        match (name, fd) {
+            (OptName::Pktoptions, _) => out.push(Opt::Pktoptions(Vec::new())),
+            (OptName::Nodelay, _) if local => {}
+            (_, Some(fd)) => {
+                if let Ok(o) = sockopt::get(fd, name) {
+                    out.extend(o);
+                }
+            }
+            (_, None) => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsFd;
+
+    fn sock() -> socket2::Socket {
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap()
+    }
+
+    #[test]
+    fn a_bad_option_keeps_earlier_ones_on_socket_only() {
+        let s = sock();
+        for (backend, mode_after) in [
+            (InetBackend::Inet, crate::Mode::List),
+            (InetBackend::Socket, crate::Mode::Binary),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::Binary, Opt::Port(1)]);
+            assert_eq!(r, Err(Error::Einval));
+            assert_eq!(o.mode, mode_after, "{backend:?}");
+        }
+    }
+
+    #[test]
+    fn nodelay_on_local_is_the_documented_difference() {
+        assert_eq!(
+            set_rule(InetBackend::Inet, &Opt::Nodelay(true), true),
+            SetRule::Ignore
+        );
+        assert_eq!(
+            set_rule(InetBackend::Socket, &Opt::Nodelay(true), true),
+            SetRule::Refuse(Error::Enotsup)
+        );
+        assert_eq!(
+            set_rule(InetBackend::Socket, &Opt::Nodelay(true), false),
+            SetRule::Apply
+        );
+    }
+
+    #[test]
+    fn create_only_options_in_setopts() {
+        for b in [InetBackend::Inet, InetBackend::Socket] {
+            assert_eq!(
+                set_rule(b, &Opt::Port(1), false),
+                SetRule::Refuse(Error::Einval)
+            );
+        }
+        assert_eq!(
+            set_rule(InetBackend::Inet, &Opt::Backlog(1), false),
+            SetRule::Refuse(Error::Einval)
+        );
+        assert_eq!(
+            set_rule(InetBackend::Socket, &Opt::Backlog(1), false),
+            SetRule::Ignore
+        );
+    }
+
+    #[test]
+    fn getopts_leaves_out_what_a_backend_does_not_report() {
+        let s = sock();
+        let inet = SockOpts::defaults(InetBackend::Inet);
+        let socket = SockOpts::defaults(InetBackend::Socket);
+        let names = [OptName::HighWatermark, OptName::Pktoptions, OptName::Tclass];
+        assert_eq!(
+            getopts(Some(s.as_fd()), false, &inet, &names),
+            Ok(vec![Opt::HighWatermark(8192), Opt::Pktoptions(vec![])])
+        );
+        assert_eq!(
+            getopts(Some(s.as_fd()), false, &socket, &names),
+            Ok(vec![Opt::Pktoptions(vec![])])
+        );
+        assert_eq!(
+            getopts(Some(s.as_fd()), false, &inet, &[OptName::LineDelimiter]),
+            Err(Error::Einval)
+        );
+    }
+}
