@@ -18,6 +18,10 @@ use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+/// How long `close` waits for the queue to make progress before closing
+/// anyway (`INET_CLOSE_TIMEOUT` in OTP's `prim_inet`).
+pub(crate) const CLOSE_PROGRESS: Duration = Duration::from_secs(5);
+
 /// What one lock guards: everything that changes with the socket's life.
 pub(crate) struct Inner {
     pub(crate) state: State,
@@ -139,6 +143,37 @@ impl InetPort {
         self.inner.lock()
     }
 
+    /// `close`, waiting for the queue to drain when `wait`.
+    fn close_with(&self, wait: bool) -> Result<()> {
+        let mut inner = self.inner.lock();
+        if inner.state.is_closed() {
+            if inner.state == State::ClosedReported {
+                inner.state = State::Closed;
+            }
+            return Ok(());
+        }
+        if inner.queue.is_empty() || !inner.state.writes_queue() || self.linger_zero() {
+            self.kill(&mut inner, State::Closed);
+            return Ok(());
+        }
+        inner.state = State::Draining;
+        inner.inbound = Inbound::new();
+        self.update_interest(&mut inner, false);
+        self.cond.notify_all();
+        let mut pending = inner.queue.len();
+        while wait && inner.state == State::Draining {
+            if self.cond.wait_for(&mut inner, CLOSE_PROGRESS).timed_out()
+                && inner.state == State::Draining
+            {
+                if inner.queue.len() == pending {
+                    self.kill(&mut inner, State::Closed);
+                }
+                pending = inner.queue.len();
+            }
+        }
+        Ok(())
+    }
+
     fn linger_zero(&self) -> bool {
         matches!(
             sockopt::get(self.sock.as_fd(), &OptName::Linger),
@@ -176,26 +211,19 @@ impl Port for InetPort {
         self.read_raw(buf, timeout)
     }
 
-    /// As `inet_drv`: with output queued (and no `{linger, {true, 0}}`)
-    /// the descriptor stays open until the driver has written the queue,
-    /// so the peer gets every byte, then end of stream.
+    /// As `prim_inet:close/1`: with output queued (and no
+    /// `{linger, {true, 0}}`) the driver writes the queue, so the peer gets
+    /// every byte, then end of stream, and the caller waits for it, giving
+    /// up (closing anyway) when [`CLOSE_PROGRESS`] passes with no byte
+    /// written. OTP 25 was seen to block as long as the peer reads.
     fn close(&self) -> Result<()> {
-        let mut inner = self.inner.lock();
-        if inner.state.is_closed() {
-            if inner.state == State::ClosedReported {
-                inner.state = State::Closed;
-            }
-            return Ok(());
-        }
-        if !inner.queue.is_empty() && inner.state.writes_queue() && !self.linger_zero() {
-            inner.state = State::Draining;
-            inner.inbound = Inbound::new();
-            self.update_interest(&mut inner, false);
-            self.cond.notify_all();
-            return Ok(());
-        }
-        self.kill(&mut inner, State::Closed);
-        Ok(())
+        self.close_with(true)
+    }
+
+    /// The owner ended: as a port closed by its owner's exit, the queue is
+    /// still written in the background, but nobody waits for it.
+    fn close_on_owner_exit(&self) {
+        let _ = self.close_with(false);
     }
 
     fn shutdown(&self, how: Shutdown) -> Result<()> {

@@ -155,6 +155,11 @@ pub trait Port: OwnedResource + Send + Sync + 'static {
     fn raw_fd(&self) -> RawFd;
     /// True once the socket is closed.
     fn is_closed(&self) -> bool;
+    /// Closes because the owner process ended (it must not block the
+    /// ending thread); `close` unless a backend needs otherwise.
+    fn close_on_owner_exit(&self) {
+        let _ = self.close();
+    }
 }
 
 /// A port dies with its owner: when the owner process ends, the socket is
@@ -162,7 +167,7 @@ pub trait Port: OwnedResource + Send + Sync + 'static {
 impl<T: Port> OwnedResource for T {
     fn owner_exited(&self, pid: Pid) {
         if self.owner().pid() == pid {
-            let _ = self.close();
+            self.close_on_owner_exit();
         }
     }
 }

@@ -10,6 +10,7 @@
 //! (`trunc_len`, the socket's `buffer`): a line longer than the limit is an
 //! error, and so is a buffer of at least that many bytes without a `\n`.
 
+use super::cursor::find_byte;
 use crate::packet::DecodeError;
 
 /// The length of the first packet of `buf`, `None` when it is not whole yet.
@@ -25,7 +26,7 @@ pub(super) fn packet_len(
     let over = |len: usize| max != 0 && len > max;
     let mut from = 0;
     loop {
-        let Some(nl) = buf[from..].iter().position(|&b| b == b'\n') else {
+        let Some(nl) = find_byte(b'\n', &buf[from..]) else {
             return if max != 0 && n >= max {
                 Err(DecodeError::TooLarge)
             } else {

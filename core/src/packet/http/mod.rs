@@ -13,12 +13,14 @@
 //!
 //! Files: `frame` finds where a packet ends, `start_line` reads request and
 //! status lines, `header` reads header lines, `uri` classifies URIs, `names`
-//! holds OTP's known methods and headers, `cursor` the scans they share.
+//! holds OTP's known methods and headers, `cursor` the scans they share,
+//! `share` the copies of a line's pieces into [`Bytes`].
 
 mod cursor;
 mod frame;
 mod header;
 mod names;
+mod share;
 mod start_line;
 mod uri;
 

@@ -71,6 +71,9 @@ macro_rules! headers {
             /// Every known header, in OTP's order.
             pub const ALL: &'static [HttpHeader] = &[$(HttpHeader::$variant,)*];
 
+            /// Every known header's name, in OTP's order.
+            const NAMES: &'static [&'static str] = &[$($name,)*];
+
             /// The atom's text, which is also the name's canonical case.
             pub fn name(self) -> &'static str {
                 match self {
@@ -145,12 +148,126 @@ impl HttpHeader {
 
     /// The known header whose canonical name is exactly `name`.
     pub fn lookup(name: &[u8]) -> Option<HttpHeader> {
-        HttpHeader::ALL
-            .iter()
-            .copied()
-            .find(|h| h.name().as_bytes() == name)
+        HttpHeader::lookup_ignore_case(name).filter(|h| h.name().as_bytes() == name)
+    }
+
+    /// The known header whose name is `name` in any case: the header OTP
+    /// finds for `name` after re-casing it, since every known name is in
+    /// canonical case and re-casing sees only the lower-case bytes.
+    pub(super) fn lookup_ignore_case(name: &[u8]) -> Option<HttpHeader> {
+        HttpHeader::lookup_spelled(name).map(|(h, _)| h)
+    }
+
+    /// As [`HttpHeader::lookup_ignore_case`], with `name` itself as a
+    /// static when it is the canonical name or the name in lower case: the
+    /// usual spellings, shared rather than copied.
+    pub(super) fn lookup_spelled(name: &[u8]) -> Option<(HttpHeader, Option<&'static [u8]>)> {
+        let mut padded = [[0u8; 8]; WORDS];
+        padded
+            .as_flattened_mut()
+            .get_mut(..name.len())?
+            .copy_from_slice(name);
+        let words = padded.map(u64::from_le_bytes);
+        BUCKETS[bucket(name)].iter().find_map(|&slot| {
+            let i = usize::from(slot).checked_sub(1)?;
+            let (&h, s) = HttpHeader::ALL.get(i).zip(SPELLINGS.get(i))?;
+            let canonical = h.name().as_bytes();
+            let lower = s.lower.map(u64::from_le_bytes);
+            let letters = s.letters.map(u64::from_le_bytes);
+            let found = canonical.len() == name.len()
+                && (0..WORDS).all(|w| words[w] | letters[w] == lower[w]);
+            if !found {
+                return None;
+            }
+            let spelled = if words == lower {
+                s.lower.as_flattened().get(..name.len())
+            } else if words == s.canonical.map(u64::from_le_bytes) {
+                Some(canonical)
+            } else {
+                None
+            };
+            Some((h, spelled))
+        })
     }
 }
+
+/// Slots per bucket of [`BUCKETS`]; the table is checked at compile time.
+const SLOTS: usize = 2;
+
+/// The known headers by [`bucket`] of their name: positions in
+/// [`HttpHeader::ALL`] plus one, 0 for an empty slot. A lookup compares at
+/// most [`SLOTS`] names instead of all 52.
+static BUCKETS: [[u8; SLOTS]; 64] = {
+    let mut table = [[0; SLOTS]; 64];
+    let mut i = 0;
+    while i < HttpHeader::NAMES.len() {
+        let b = bucket(HttpHeader::NAMES[i].as_bytes());
+        let mut slot = 0;
+        while table[b][slot] != 0 {
+            slot += 1;
+            assert!(slot < SLOTS, "a bucket of known headers overflows");
+        }
+        table[b][slot] = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
+/// A case-blind hash of a header name: its length, first and last bytes.
+/// `| 0x20` lower-cases letters; other bytes must match exactly anyway.
+const fn bucket(name: &[u8]) -> usize {
+    match name {
+        [first, .., last] => {
+            (name.len() + 7 * (*first | 0x20) as usize + (*last | 0x20) as usize) % 64
+        }
+        _ => 0,
+    }
+}
+
+/// Eight-byte words per padded name: known names are at most 24 bytes
+/// (checked at compile time), so a name compares in three steps.
+const WORDS: usize = 3;
+
+/// A known name padded with zeros, as words to compare at once.
+struct Spelling {
+    /// As OTP spells it.
+    canonical: [[u8; 8]; WORDS],
+    /// In lower case.
+    lower: [[u8; 8]; WORDS],
+    /// `0x20` (the case bit) at each letter, 0 elsewhere: a name with
+    /// this or-ed in equals `lower` exactly when it is this name in any
+    /// case, as bytes other than letters are kept as they are.
+    letters: [[u8; 8]; WORDS],
+}
+
+/// [`Spelling`]s in the order of [`HttpHeader::ALL`].
+static SPELLINGS: [Spelling; HttpHeader::NAMES.len()] = {
+    const EMPTY: Spelling = Spelling {
+        canonical: [[0; 8]; WORDS],
+        lower: [[0; 8]; WORDS],
+        letters: [[0; 8]; WORDS],
+    };
+    let mut table = [EMPTY; HttpHeader::NAMES.len()];
+    let mut i = 0;
+    while i < HttpHeader::NAMES.len() {
+        let name = HttpHeader::NAMES[i].as_bytes();
+        assert!(name.len() <= 8 * WORDS, "a known header name is too long");
+        let mut j = 0;
+        while j < name.len() {
+            let (w, b) = (j / 8, j % 8);
+            table[i].canonical[w][b] = name[j];
+            table[i].lower[w][b] = name[j].to_ascii_lowercase();
+            table[i].letters[w][b] = if name[j].is_ascii_alphabetic() {
+                0x20
+            } else {
+                0
+            };
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// The field of a header line: a known header, else the name as a string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -196,6 +313,45 @@ mod tests {
             assert_eq!(HttpHeader::lookup(h.name().as_bytes()), Some(*h));
         }
         assert_eq!(HttpHeader::lookup(b"content-length"), None);
+    }
+
+    #[test]
+    fn lookup_ignore_case_finds_every_spelling_and_nothing_else() {
+        for &h in HttpHeader::ALL {
+            let name = h.name().as_bytes();
+            let lower = name.to_ascii_lowercase();
+            let upper = name.to_ascii_uppercase();
+            for spelling in [name, &lower, &upper] {
+                assert_eq!(HttpHeader::lookup_ignore_case(spelling), Some(h));
+            }
+            assert_eq!(HttpHeader::lookup_spelled(name), Some((h, Some(name))));
+            assert_eq!(
+                HttpHeader::lookup_spelled(&lower),
+                Some((h, Some(&lower[..])))
+            );
+            assert_eq!(HttpHeader::lookup_spelled(&upper), Some((h, None)));
+            // Only letters fold: a byte that is a letter's other case
+            // elsewhere does not match a `-` or a digit.
+            for (j, &b) in name.iter().enumerate() {
+                if !b.is_ascii_alphabetic() {
+                    let mut bent = name.to_vec();
+                    bent[j] = b ^ 0x20;
+                    assert_eq!(HttpHeader::lookup_ignore_case(&bent), None);
+                }
+            }
+            assert_eq!(HttpHeader::lookup_ignore_case(&name[1..]), None);
+            assert_eq!(HttpHeader::lookup_ignore_case(&[name, b"x"].concat()), None);
+        }
+        for other in [
+            &b""[..],
+            b"x",
+            b"X-Request-Id",
+            b"Hos",
+            b"Hostt",
+            b"Content_Length",
+        ] {
+            assert_eq!(HttpHeader::lookup_ignore_case(other), None);
+        }
     }
 
     #[test]

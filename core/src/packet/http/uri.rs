@@ -3,6 +3,8 @@
 
 use bytes::Bytes;
 
+use super::share::pieces;
+
 /// The scheme of an `absoluteURI`: only `http` and `https` are split up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpScheme {
@@ -54,10 +56,8 @@ impl HttpUri {
         } else if let Some(rest) = strip_prefix_ignore_case(uri, b"https://") {
             absolute(HttpScheme::Https, rest)
         } else if let Some(colon) = uri.iter().position(|&b| b == b':') {
-            HttpUri::Scheme {
-                scheme: Bytes::copy_from_slice(&uri[..colon]),
-                rest: Bytes::copy_from_slice(&uri[colon + 1..]),
-            }
+            let [scheme, rest] = pieces(uri, [0..colon, colon + 1..uri.len()]);
+            HttpUri::Scheme { scheme, rest }
         } else {
             HttpUri::String(Bytes::copy_from_slice(uri))
         }
@@ -72,17 +72,22 @@ fn strip_prefix_ignore_case<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> 
 
 /// `host [":" port] [abs_path]`.
 fn absolute(scheme: HttpScheme, rest: &[u8]) -> HttpUri {
-    let (authority, path) = match rest.iter().position(|&b| b == b'/') {
-        Some(slash) => (&rest[..slash], Bytes::copy_from_slice(&rest[slash..])),
-        None => (rest, Bytes::from_static(b"/")),
+    let slash = rest.iter().position(|&b| b == b'/');
+    let authority = &rest[..slash.unwrap_or(rest.len())];
+    let (host_len, port) = match authority.iter().position(|&b| b == b':') {
+        None => (authority.len(), None),
+        Some(colon) => (colon, port(&authority[colon + 1..])),
     };
-    let (host, port) = match authority.iter().position(|&b| b == b':') {
-        None => (authority, None),
-        Some(colon) => (&authority[..colon], port(&authority[colon + 1..])),
+    let [host, path] = match slash {
+        Some(slash) => pieces(rest, [0..host_len, slash..rest.len()]),
+        None => {
+            let [host] = pieces(rest, [0..host_len]);
+            [host, Bytes::from_static(b"/")]
+        }
     };
     HttpUri::AbsoluteUri {
         scheme,
-        host: Bytes::copy_from_slice(host),
+        host,
         port,
         path,
     }
