@@ -39,11 +39,15 @@ fn still_busy(inner: &Inner) -> bool {
 impl InetPort {
     /// `send/2`.
     ///
-    /// As `inet_drv` (checked with OTP 25): a send that takes the queue
-    /// over `high_watermark` returns `ok` and makes the port busy; the next
-    /// send waits until the driver brings the queue below `low_watermark`,
-    /// or `send_timeout` passes: then it answers `timeout` with its bytes
-    /// queued all the same (or closes the socket, `send_timeout_close`).
+    /// As `inet_drv`'s `tcp_sendv` (checked with OTP 25): with the queue
+    /// empty, the bytes go to the kernel at once and what it will not take
+    /// is queued, and the call returns `ok` however much that is. With
+    /// bytes already queued (or `delay_send`), the send joins the queue,
+    /// and if the queue has reached `high_watermark` the port turns busy
+    /// and this sender waits until the driver brings it below
+    /// `low_watermark`, or `send_timeout` passes: then it answers
+    /// `timeout`, its bytes queued all the same (or closes the socket,
+    /// `send_timeout_close`).
     pub(crate) fn send_chunks(&self, chunks: &[&[u8]]) -> Result<()> {
         let mut inner = self.lock();
         if inner.state.write_side_shut() {
@@ -58,46 +62,57 @@ impl InetPort {
         all.push(&header[..hlen]);
         all.extend_from_slice(chunks);
         let total = body + hlen;
+        self.counters.sent(total);
 
-        if inner.queue.is_busy() {
-            let deadline = sys::deadline(inner.opts.send_timeout);
-            if !wait_until(&self.cond, &mut inner, deadline, |i| !still_busy(i)) {
-                if inner.opts.send_timeout_close {
-                    self.kill(
-                        &mut inner,
-                        State::Broken {
-                            recv: None,
-                            send: None,
-                        },
-                    );
-                } else {
-                    inner.queue.push_unsent(&all, 0);
-                    self.counters.sent(total);
-                }
-                return Err(Error::Timeout);
-            }
-            inner.state.check_send()?;
-        }
-
-        let mut written = 0;
         if inner.queue.is_empty() && !inner.opts.delay_send {
-            match write_now(self.fd(), &all) {
-                Ok(n) => written = n,
+            let written = match write_now(self.fd(), &all) {
+                Ok(n) => n,
                 Err(e) => {
                     let reason = io_reason(&e, inner.opts.show_econnreset);
-                    self.kill(&mut inner, State::error_on_send(reason.clone()));
-                    return Err(reason);
+                    return match inner.state.send_failed(reason.clone()) {
+                        None => Err(Error::Closed),
+                        Some(dead) => {
+                            self.kill(&mut inner, dead);
+                            Err(reason)
+                        }
+                    };
                 }
+            };
+            if written < total {
+                inner.queue.push_unsent(&all, written);
+                self.update_interest(&mut inner, false);
             }
+            return Ok(());
         }
-        self.counters.sent(total);
-        if written < total {
-            inner.queue.push_unsent(&all, written);
-            self.update_interest(&mut inner, false);
-            let high = inner.opts.high_watermark;
-            inner.queue.check_high(high);
+
+        inner.queue.push_unsent(&all, 0);
+        self.update_interest(&mut inner, false);
+        let high = inner.opts.high_watermark;
+        inner.queue.check_high(high);
+        if !inner.queue.is_busy() {
+            return Ok(());
         }
-        Ok(())
+        let deadline = sys::deadline(inner.opts.send_timeout);
+        if !wait_until(&self.cond, &mut inner, deadline, |i| !still_busy(i)) {
+            if inner.opts.send_timeout_close {
+                self.kill(
+                    &mut inner,
+                    State::Broken {
+                        recv: None,
+                        send: None,
+                    },
+                );
+            }
+            return Err(Error::Timeout);
+        }
+        // Woken because the queue drained below low_watermark, or because
+        // the connection died meanwhile: then this send answers what the
+        // state says.
+        if inner.state.writes_queue() {
+            Ok(())
+        } else {
+            inner.state.check_send()
+        }
     }
 
     /// The driver: the socket is writable; write the queue, then do what

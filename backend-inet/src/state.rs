@@ -30,6 +30,10 @@ pub(crate) enum State {
     /// End of stream read with `{exit_on_close, false}`: `recv` answers
     /// `closed`, `send` still works.
     PeerClosed,
+    /// `{exit_on_close, false}` and a `send` then met the peer's reset: the
+    /// port stays open (`getopts`, `close` work) and `send` and `recv`
+    /// answer `closed` from now on (OTP 25, docs/otp-answers.md A5).
+    PeerGone,
     /// The connection died and its descriptor is closed; `recv` and `send`
     /// each still owe their next caller a report (`None`: `enotconn`).
     Broken {
@@ -52,6 +56,7 @@ impl State {
     pub(crate) fn check_send(&mut self) -> Result<()> {
         match self {
             State::Open | State::PeerClosed => Ok(()),
+            State::PeerGone => Err(Error::Closed),
             State::Broken { send, .. } => Err(send.take().unwrap_or_else(enotconn)),
             _ => Err(Error::Closed),
         }
@@ -108,6 +113,18 @@ impl State {
             self,
             State::Broken { .. } | State::ClosedReported | State::Closed
         )
+    }
+
+    /// A `send` met `reason`. After the peer's close with
+    /// `{exit_on_close, false}` the port outlives the peer: the state turns
+    /// [`State::PeerGone`] and `None` comes back (the answer is `closed`).
+    /// Otherwise the connection is over: the state to close the port with.
+    pub(crate) fn send_failed(&mut self, reason: Error) -> Option<State> {
+        if *self == State::PeerClosed {
+            *self = State::PeerGone;
+            return None;
+        }
+        Some(State::error_on_send(reason))
     }
 
     /// `recv` read end of stream.
@@ -185,6 +202,21 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_send_after_peer_close_keeps_the_port_without_exit_on_close() {
+        let mut s = State::eof_on_recv(false);
+        assert_eq!(s.send_failed(Error::Closed), None);
+        assert_eq!(s, State::PeerGone);
+        assert_eq!(s.check_send(), Err(Error::Closed));
+        assert_eq!(s.check_recv(), Err(Error::Closed));
+        assert!(!s.is_closed() && !s.fd_dead());
+        let mut open = State::Open;
+        assert_eq!(
+            open.send_failed(Error::Econnreset),
+            Some(State::error_on_send(Error::Econnreset))
+        );
+    }
 
     #[test]
     fn background_error_told_to_recv_clears_send() {

@@ -2,17 +2,23 @@
 
 pub mod accept;
 pub mod active;
+pub mod active_flow;
 pub mod addresses;
 pub mod basics;
+pub mod close;
+pub mod concurrency;
 pub mod differences;
 pub mod errors;
+pub mod exit_on_close;
 pub mod io_traits;
 pub mod options;
 pub mod ownership;
 pub mod packet;
 pub mod recv;
 pub mod send;
+pub mod send_queue;
 pub mod shutdown;
+pub mod stats;
 
 /// Every scenario, in report order.
 pub fn all() -> Vec<crate::Scenario> {
@@ -30,5 +36,11 @@ pub fn all() -> Vec<crate::Scenario> {
     v.extend(errors::list());
     v.extend(addresses::list());
     v.extend(io_traits::list());
+    v.extend(send_queue::list());
+    v.extend(close::list());
+    v.extend(active_flow::list());
+    v.extend(exit_on_close::list());
+    v.extend(stats::list());
+    v.extend(concurrency::list());
     v
 }
