@@ -14,13 +14,14 @@
 use bytes::Bytes;
 
 use super::cursor::{is_space, is_token};
-use super::share::pieces;
+use super::share::{copy, pieces};
 use super::{HttpField, HttpHeader, HttpPacket};
 
 /// OTP's `HTTP_MAX_NAME_LEN`.
 const MAX_NAME_LEN: usize = 50;
 
 /// Parses a header line (without its line end); `None` is `http_error`.
+#[inline]
 pub(super) fn parse(line: &[u8]) -> Option<HttpPacket> {
     if line.is_empty() {
         return Some(HttpPacket::Eoh);
@@ -39,10 +40,7 @@ pub(super) fn parse(line: &[u8]) -> Option<HttpPacket> {
     Some(match HttpHeader::lookup_spelled(raw) {
         Some((known, spelled)) => {
             let [raw_field, value] = match spelled {
-                Some(spelled) => {
-                    let [value] = pieces(line, [value]);
-                    [Bytes::from_static(spelled), value]
-                }
+                Some(spelled) => [Bytes::from_static(spelled), copy(line, value)],
                 None => pieces(line, [0..name_len, value]),
             };
             HttpPacket::Header {

@@ -75,6 +75,7 @@ macro_rules! headers {
             const NAMES: &'static [&'static str] = &[$($name,)*];
 
             /// The atom's text, which is also the name's canonical case.
+            #[inline]
             pub fn name(self) -> &'static str {
                 match self {
                     $(HttpHeader::$variant => $name,)*
@@ -162,32 +163,33 @@ impl HttpHeader {
     /// static when it is the canonical name or the name in lower case: the
     /// usual spellings, shared rather than copied.
     pub(super) fn lookup_spelled(name: &[u8]) -> Option<(HttpHeader, Option<&'static [u8]>)> {
-        let mut padded = [[0u8; 8]; WORDS];
-        padded
-            .as_flattened_mut()
-            .get_mut(..name.len())?
-            .copy_from_slice(name);
-        let words = padded.map(u64::from_le_bytes);
-        BUCKETS[bucket(name)].iter().find_map(|&slot| {
-            let i = usize::from(slot).checked_sub(1)?;
-            let (&h, s) = HttpHeader::ALL.get(i).zip(SPELLINGS.get(i))?;
-            let canonical = h.name().as_bytes();
+        let mut words = None;
+        for &slot in &BUCKETS[bucket(name)] {
+            let Some((i, s)) = usize::from(slot)
+                .checked_sub(1)
+                .and_then(|i| Some((i, SPELLINGS.get(i)?)))
+            else {
+                continue;
+            };
+            if usize::from(s.len) != name.len() {
+                continue;
+            }
+            let words = *words.get_or_insert_with(|| padded(name));
             let lower = s.lower.map(u64::from_le_bytes);
             let letters = s.letters.map(u64::from_le_bytes);
-            let found = canonical.len() == name.len()
-                && (0..WORDS).all(|w| words[w] | letters[w] == lower[w]);
-            if !found {
-                return None;
+            if (0..WORDS).any(|w| words[w] | letters[w] != lower[w]) {
+                continue;
             }
             let spelled = if words == lower {
                 s.lower.as_flattened().get(..name.len())
             } else if words == s.canonical.map(u64::from_le_bytes) {
-                Some(canonical)
+                s.canonical.as_flattened().get(..name.len())
             } else {
                 None
             };
-            Some((h, spelled))
-        })
+            return Some((*HttpHeader::ALL.get(i)?, spelled));
+        }
+        None
     }
 }
 
@@ -224,12 +226,50 @@ const fn bucket(name: &[u8]) -> usize {
     }
 }
 
+/// `name` padded with zeros, as little-endian words; a name longer than
+/// `8 * WORDS` bytes is cut. Loads overlap rather than copy: a word that
+/// `name` fills only in part is read ending at its last byte and shifted.
+fn padded(name: &[u8]) -> [u64; WORDS] {
+    let n = name.len();
+    let mut words = [0u64; WORDS];
+    for (w, word) in words.iter_mut().enumerate() {
+        let start = 8 * w;
+        *word = if let Some(full) = name.get(start..start + 8) {
+            load(full)
+        } else if start >= n {
+            0
+        } else if n >= 8 {
+            // The 8 bytes ending at the name's end, shifted down so that
+            // the name's last byte lands at byte `n - start - 1`.
+            load(&name[n - 8..]) >> (8 * (start + 8 - n))
+        } else {
+            // Shorter than a word: byte by byte.
+            name.iter()
+                .rev()
+                .fold(0, |word, &b| word << 8 | u64::from(b))
+        };
+    }
+    words
+}
+
+/// The first 8 bytes of `bytes` (fewer are zero-padded) as a little-endian
+/// word.
+fn load(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    for (w, &b) in word.iter_mut().zip(bytes) {
+        *w = b;
+    }
+    u64::from_le_bytes(word)
+}
+
 /// Eight-byte words per padded name: known names are at most 24 bytes
 /// (checked at compile time), so a name compares in three steps.
 const WORDS: usize = 3;
 
 /// A known name padded with zeros, as words to compare at once.
 struct Spelling {
+    /// The name's length.
+    len: u8,
     /// As OTP spells it.
     canonical: [[u8; 8]; WORDS],
     /// In lower case.
@@ -243,6 +283,7 @@ struct Spelling {
 /// [`Spelling`]s in the order of [`HttpHeader::ALL`].
 static SPELLINGS: [Spelling; HttpHeader::NAMES.len()] = {
     const EMPTY: Spelling = Spelling {
+        len: 0,
         canonical: [[0; 8]; WORDS],
         lower: [[0; 8]; WORDS],
         letters: [[0; 8]; WORDS],
@@ -252,6 +293,7 @@ static SPELLINGS: [Spelling; HttpHeader::NAMES.len()] = {
     while i < HttpHeader::NAMES.len() {
         let name = HttpHeader::NAMES[i].as_bytes();
         assert!(name.len() <= 8 * WORDS, "a known header name is too long");
+        table[i].len = name.len() as u8;
         let mut j = 0;
         while j < name.len() {
             let (w, b) = (j / 8, j % 8);
@@ -351,6 +393,21 @@ mod tests {
             b"Content_Length",
         ] {
             assert_eq!(HttpHeader::lookup_ignore_case(other), None);
+        }
+    }
+
+    #[test]
+    fn padded_names_are_their_bytes_then_zeros() {
+        let text: Vec<u8> = (1..=30).collect();
+        for n in 0..=30 {
+            let mut want = [0u8; 8 * WORDS];
+            let kept = n.min(8 * WORDS);
+            want[..kept].copy_from_slice(&text[..kept]);
+            let want: Vec<u64> = want
+                .chunks(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            assert_eq!(padded(&text[..n]).to_vec(), want, "{n}");
         }
     }
 
