@@ -20,10 +20,11 @@ examples:
 matrix:
     cargo test -p conformance --quiet -- --nocapture
 
-# Clippy and rustfmt, as CI runs them.
+# Clippy, rustfmt and rustdoc, as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --all --check
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 
 # Fuzz every packet decoder family for SECS seconds each (needs cargo-fuzz and a nightly toolchain).
 fuzz SECS="60":

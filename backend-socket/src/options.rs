@@ -1,6 +1,6 @@
 //! `setopts` and `getopts` on this backend. The rules where OTP's
 //! backends differ live once, in core's
-//! [`policy`](gen_tcp_core::options::policy); what is this backend's own:
+//! [`policy`]; what is this backend's own:
 //! once the peer has closed, `getopts` is `einval`, and once
 //! `{tcp_closed, S}` was sent, `setopts` is `einval` (OTP 25, both).
 
