@@ -13,6 +13,13 @@ use std::os::fd::RawFd;
 /// costs more in calls than it saves in memory.
 pub const MIN_READ: usize = 64 * 1024;
 
+/// The most bytes a framed socket buffers for one unfinished packet when
+/// `packet_size` is 0 (no limit asked): past it the packet is `emsgsize`,
+/// so a peer that never finishes a packet cannot make us buffer without
+/// bound. 64 MiB, the `packet_size` OTP's `socket` backend reports by
+/// default.
+pub const MAX_UNFINISHED: usize = crate::options::PACKET_SIZE_MAX as usize;
+
 /// Bytes received and not yet delivered, with the HTTP sub-state.
 #[derive(Debug, Default)]
 pub struct Inbound {
@@ -131,6 +138,9 @@ impl Inbound {
                 self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
                 Ok(Some(Data::Http(packet)))
             }
+            Decoded::More(_) if opts.packet_size == 0 && self.buf.len() > MAX_UNFINISHED => {
+                Err(Error::Emsgsize)
+            }
             Decoded::More(_) => Ok(None),
             Decoded::Error(_) => Err(Error::Emsgsize),
         }
@@ -209,6 +219,15 @@ mod tests {
         o.packet_size = 10;
         let mut i = Inbound::new();
         i.extend(&[0, 11]);
+        assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
+    }
+
+    #[test]
+    fn an_endless_unframed_packet_is_emsgsize_not_unbounded() {
+        let o = opts(PacketType::Http, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"GET /");
+        i.extend(&vec![b'a'; MAX_UNFINISHED]);
         assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
     }
 

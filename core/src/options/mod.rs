@@ -15,7 +15,7 @@ pub mod policy;
 mod sock_opts;
 
 pub use create::CreateOpts;
-pub use sock_opts::{Deliver, Mode, SockOpts};
+pub use sock_opts::{Deliver, Mode, SockOpts, PACKET_SIZE_MAX};
 
 use crate::active::Active;
 use crate::addr::SockAddr;
