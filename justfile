@@ -7,7 +7,7 @@ test:
     cargo test -p conformance --quiet -- --nocapture
     just examples
 
-# The benchmarks: both backends beside a plain std::net baseline.
+# The benchmarks: both backends beside a plain std::net baseline and real OTP (when installed).
 bench:
     cargo run --release -p gen_tcp_benches --bin bench
 

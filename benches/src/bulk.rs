@@ -5,7 +5,7 @@
 //! This is throughput: the time from the first send to the last byte read.
 
 use crate::target::with_backend;
-use crate::{join, Context, Figures, Scale, Target};
+use crate::{join, otp, Context, Figures, Scale, Section, Target};
 use gen_tcp::{Active, Error, InetBackend, Opt, Socket};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -32,6 +32,10 @@ pub fn run(target: Target, scale: Scale, reader: Reader) -> Result<Figures, Stri
     let elapsed = match target {
         Target::Std => std_net(chunks)?,
         Target::GenTcp(b) => gen_tcp(b, chunks, reader)?,
+        Target::Otp(b) if reader == Reader::Recv => {
+            return otp::rate(Section::BulkRecv, b, &[chunks, CHUNK], "mb_per_s");
+        }
+        Target::Otp(_) => return Err(target.not_measured("bulk with Read")),
     };
     Ok(vec![(
         "rate".into(),

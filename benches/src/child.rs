@@ -6,7 +6,7 @@
 
 use crate::{sys, Figures, Scale, Section, Target};
 use std::io::Read;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 const FIGURE: &str = "@figure ";
@@ -54,17 +54,10 @@ pub fn run(section: Section, target: Target) -> Result<Figures, String> {
         .map_err(|e| format!("spawn: {e}"))?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let deadline = Instant::now() + section.timeout();
-    let status = loop {
-        match child.try_wait().map_err(|e| format!("wait: {e}"))? {
-            Some(status) => break status,
-            None if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("timed out after {:?}", section.timeout()));
-            }
-            None => std::thread::sleep(Duration::from_millis(20)),
-        }
+    let Some(status) = wait(&mut child, section.timeout())? else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(format!("timed out after {:?}", section.timeout()));
     };
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
@@ -85,8 +78,20 @@ pub fn run(section: Section, target: Target) -> Result<Figures, String> {
     }
 }
 
+/// Waits at most `limit` for a child to exit; `None`: still running.
+pub fn wait(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait().map_err(|e| format!("wait: {e}"))? {
+            Some(status) => return Ok(Some(status)),
+            None if Instant::now() >= deadline => return Ok(None),
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
 /// Reads a child's pipe to the end in a thread of its own.
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
+pub fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut text = String::new();
         if let Some(mut p) = pipe {

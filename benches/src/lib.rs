@@ -1,4 +1,5 @@
-//! Benchmarks of gen_tcp's two backends beside a plain `std::net` baseline.
+//! Benchmarks of gen_tcp's two backends beside a plain `std::net` baseline
+//! and Erlang/OTP's own gen_tcp.
 //!
 //! The `bench` binary (`just bench`) measures every [`Section`] on every
 //! [`Target`] in the same run and prints each figure as a ratio to the
@@ -15,6 +16,9 @@
 //! - [`idle`]: d. user-space memory per idle connection.
 //! - [`decode`]: e. `{packet, _}` decoder throughput.
 //!
+//! Sections a, b and c also have `otp socket` and `otp inet` rows:
+//! Erlang/OTP's own gen_tcp on the same workload ([`otp`]).
+//!
 //! `BENCH_SCALE` ([`Scale`]) shrinks every size for a quick run.
 
 pub mod bulk;
@@ -22,6 +26,7 @@ pub mod child;
 pub mod decode;
 pub mod idle;
 pub mod mem;
+pub mod otp;
 pub mod ping_pong;
 pub mod scale;
 pub mod section;

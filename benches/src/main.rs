@@ -6,6 +6,8 @@
 //! bench --row SECTION TARGET  # one row, for the parent (see `child`)
 //! ```
 //! Sections: ping-pong, bulk, bulk-recv, served, idle, decode.
+//! ping-pong, bulk-recv and served also measure Erlang/OTP's gen_tcp
+//! (rows `otp socket`, `otp inet`, through `otp/bench.escript`).
 //! `BENCH_SCALE=0.1` shrinks every size for a quick run.
 
 use gen_tcp_benches::table::{self, Outcome};

@@ -5,7 +5,7 @@
 //! device twice, so it shows what a backend adds to one `send` + `recv`.
 
 use crate::target::with_backend;
-use crate::{join, Context, Figures, Scale, Target};
+use crate::{join, otp, Context, Figures, Scale, Section, Target};
 use gen_tcp::{Active, Error, InetBackend, Opt};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -20,6 +20,7 @@ pub fn run(target: Target, scale: Scale) -> Result<Figures, String> {
     let elapsed = match target {
         Target::Std => std_net(trips)?,
         Target::GenTcp(b) => gen_tcp(b, trips)?,
+        Target::Otp(b) => return otp::rate(Section::PingPong, b, &[trips], "rt_per_s"),
     };
     Ok(vec![("rate".into(), trips as f64 / elapsed.as_secs_f64())])
 }

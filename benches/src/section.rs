@@ -75,14 +75,18 @@ impl Section {
         Section::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// The targets measured, baseline first when it has one.
+    /// The targets measured, baseline first when it has one; OTP's rows
+    /// where its gen_tcp runs the same workload (not `Read`, which is
+    /// Rust's; idle memory has no OTP row yet).
     pub fn targets(self) -> &'static [Target] {
-        const BACKENDS: [Target; 2] = [
-            Target::GenTcp(InetBackend::Socket),
-            Target::GenTcp(InetBackend::Inet),
-        ];
         match self {
-            Section::BulkRecv => &BACKENDS,
+            Section::BulkRecv => &[
+                Target::GenTcp(InetBackend::Socket),
+                Target::GenTcp(InetBackend::Inet),
+                Target::Otp(InetBackend::Socket),
+                Target::Otp(InetBackend::Inet),
+            ],
+            Section::PingPong | Section::Served => &Target::WITH_OTP,
             // Decoding opens no socket: one row, under the baseline's name.
             Section::Decode => &[Target::Std],
             _ => &Target::ALL,

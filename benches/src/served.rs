@@ -4,7 +4,8 @@
 //! around `{active, once}` is: it takes `{tcp, S, Data}` from any socket
 //! out of its one mailbox, replies, and re-arms the socket with
 //! `setopts(S, [{active, once}])`. The baseline is the classic blocking
-//! server: a `std::net` thread per connection.
+//! server: a `std::net` thread per connection. OTP's rows serve the same
+//! clients from one Erlang process written the same way ([`otp`]).
 //!
 //! The clients are the same for every row: [`CLIENT_THREADS`] threads of
 //! blocking `std::net` sockets, each driving its share of the connections
@@ -14,7 +15,7 @@
 //! clients' (small, and the same in every row).
 
 use crate::target::with_backend;
-use crate::{join, mem, Context, Figures, Scale, Target};
+use crate::{join, mem, otp, Context, Figures, Scale, Section, Target};
 use gen_tcp::{Active, Error, InetBackend, Message, Opt};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -42,19 +43,38 @@ pub fn run(target: Target, scale: Scale) -> Result<Figures, String> {
     let (port, server) = match target {
         Target::Std => std_server(conns)?,
         Target::GenTcp(b) => gen_tcp_server(b, conns)?,
+        Target::Otp(b) => return otp_server(b, conns),
     };
     let elapsed = drive_clients(port, conns)?;
     join(server, "server")?.ctx("server")?;
     let after = mem::now()?;
     Ok(vec![
-        (
-            "rate".into(),
-            (conns * ROUNDS) as f64 / elapsed.as_secs_f64(),
-        ),
+        ("rate".into(), rate(conns, elapsed)),
         (
             "peak_rss".into(),
             after.peak.saturating_sub(before.rss) as f64,
         ),
+    ])
+}
+
+fn rate(conns: usize, elapsed: Duration) -> f64 {
+    (conns * ROUNDS) as f64 / elapsed.as_secs_f64()
+}
+
+/// OTP's gen_tcp: one Erlang process in `{active, once}` serving the same
+/// clients. Its memory is the BEAM's peak RSS growth, measured by the
+/// script as [`mem`] measures ours (without the client threads).
+fn otp_server(backend: InetBackend, conns: usize) -> Result<Figures, String> {
+    let mut script = otp::Escript::start(Section::Served, backend, &[conns, ROUNDS, MESSAGE])?;
+    let release = script.expect("otp_release")?;
+    let port = script.expect("port")? as u16;
+    let elapsed = drive_clients(port, conns)?;
+    let peak = script.expect("peak_rss")?;
+    script.finish()?;
+    Ok(vec![
+        ("rate".into(), rate(conns, elapsed)),
+        ("peak_rss".into(), peak),
+        ("otp_release".into(), release),
     ])
 }
 

@@ -2,7 +2,8 @@
 //! baseline row measured in the same run.
 
 use crate::section::{Metric, Unit};
-use crate::{Figures, Scale, Section, Target};
+use crate::{otp, Figures, Scale, Section, Target};
+use gen_tcp::InetBackend;
 use std::fmt::Write;
 
 /// What one row gave.
@@ -52,7 +53,11 @@ pub fn render(outcomes: &[Outcome], scale: Scale) -> String {
             Err(reason) => lines.push(Line {
                 title,
                 backend: o.target.to_string(),
-                value: format!("error: {reason}"),
+                value: if reason == otp::NOT_INSTALLED {
+                    reason.clone()
+                } else {
+                    format!("error: {reason}")
+                },
                 ratio: String::new(),
             }),
             Ok(figures) => lines.extend(figure_lines(o, figures, title, outcomes)),
@@ -78,6 +83,7 @@ pub fn render(outcomes: &[Outcome], scale: Scale) -> String {
         let _ = writeln!(out, "{}", row.trim_end());
     }
     out.push_str(NOTES);
+    out.push_str(&otp_notes(outcomes));
     out
 }
 
@@ -95,6 +101,61 @@ d: (RSS after - RSS before) / connections (both ends of each pair are
 sockets of the target) and the handles to them; kernel socket buffers are
 not in RSS.
 ";
+
+/// How OTP's rows were run, and each of our backends' rate over OTP's
+/// on the same backend (the quotient of the two rows' ratios).
+fn otp_notes(outcomes: &[Outcome]) -> String {
+    let release = outcomes
+        .iter()
+        .find_map(|o| o.figure("otp_release"))
+        .map_or_else(String::new, |r| format!(" {r:.0}"));
+    let mut out = format!(
+        "otp socket, otp inet: Erlang/OTP{release}'s own gen_tcp, {{inet_backend, B}},
+benches/otp/bench.escript, same options and sizes, timed inside the VM
+(its start-up not counted). a, b: the BEAM on the same one CPU as our
+rows, with +S 1:1 (one scheduler). c: BEAM defaults, the same std
+clients; its memory is the BEAM's own peak RSS growth.
+ours / OTP's, same backend (above 1: ours is faster or, for memory, more):
+"
+    );
+    let mut any = false;
+    for section in Section::ALL {
+        let Some(metrics) = section.metrics() else {
+            continue;
+        };
+        for &Metric { key, unit } in metrics {
+            let pairs: Vec<String> = [InetBackend::Socket, InetBackend::Inet]
+                .into_iter()
+                .filter_map(|b| {
+                    let of = |t: Target| {
+                        outcomes
+                            .iter()
+                            .find(|o| o.section == section && o.target == t)
+                            .and_then(|o| o.figure(key))
+                    };
+                    match (of(Target::GenTcp(b)), of(Target::Otp(b))) {
+                        (Some(ours), Some(otp)) if otp > 0.0 => {
+                            Some(format!("{} {:.2}", b.name(), ours / otp))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if !pairs.is_empty() {
+                any = true;
+                let what = match unit {
+                    Unit::PeakRss => " memory",
+                    _ => "",
+                };
+                let _ = writeln!(out, "  {}{what}: {}", section.name(), pairs.join(", "));
+            }
+        }
+    }
+    if !any {
+        out.push_str("  (no OTP row measured: is escript on PATH?)\n");
+    }
+    out
+}
 
 fn figure_lines(o: &Outcome, figures: &Figures, title: String, all: &[Outcome]) -> Vec<Line> {
     let (base_section, base_target, base_key) = o.section.baseline();

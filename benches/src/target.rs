@@ -1,4 +1,5 @@
-//! What a row runs on: the `std::net` baseline or a gen_tcp backend.
+//! What a row runs on: the `std::net` baseline, a gen_tcp backend, or
+//! Erlang/OTP's own gen_tcp on one of its backends.
 
 use gen_tcp::{InetBackend, Opt};
 use std::fmt;
@@ -10,6 +11,9 @@ pub enum Target {
     Std,
     /// gen_tcp on one of its backends.
     GenTcp(InetBackend),
+    /// Erlang/OTP's gen_tcp with `{inet_backend, B}`, in a BEAM started
+    /// by [`crate::otp`].
+    Otp(InetBackend),
 }
 
 impl Target {
@@ -20,20 +24,37 @@ impl Target {
         Target::GenTcp(InetBackend::Inet),
     ];
 
-    /// `std`, `socket` or `inet`.
+    /// [`Target::ALL`], then OTP's two backends in the same order.
+    pub const WITH_OTP: [Target; 5] = [
+        Target::Std,
+        Target::GenTcp(InetBackend::Socket),
+        Target::GenTcp(InetBackend::Inet),
+        Target::Otp(InetBackend::Socket),
+        Target::Otp(InetBackend::Inet),
+    ];
+
+    /// `std`, `socket`, `inet`, `otp socket` or `otp inet`.
     pub fn name(self) -> &'static str {
         match self {
             Target::Std => "std",
             Target::GenTcp(b) => b.name(),
+            Target::Otp(InetBackend::Socket) => "otp socket",
+            Target::Otp(InetBackend::Inet) => "otp inet",
         }
     }
 
     /// Parses what [`Target::name`] gives.
     pub fn from_name(name: &str) -> Option<Target> {
-        match name {
-            "std" => Some(Target::Std),
-            other => InetBackend::from_name(other).map(Target::GenTcp),
+        match name.strip_prefix("otp ") {
+            Some(b) => InetBackend::from_name(b).map(Target::Otp),
+            None if name == "std" => Some(Target::Std),
+            None => InetBackend::from_name(name).map(Target::GenTcp),
         }
+    }
+
+    /// Why a section has no row for this target.
+    pub fn not_measured(self, section: &str) -> String {
+        format!("{section} has no {self} row")
     }
 }
 
@@ -49,4 +70,18 @@ pub fn with_backend(backend: InetBackend, rest: &[Opt]) -> Vec<Opt> {
     opts.push(Opt::InetBackend(backend));
     opts.extend_from_slice(rest);
     opts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back() {
+        for t in Target::WITH_OTP {
+            assert_eq!(Target::from_name(t.name()), Some(t));
+        }
+        assert_eq!(Target::from_name("otp std"), None);
+        assert_eq!(Target::from_name("otp"), None);
+    }
 }
