@@ -13,7 +13,7 @@
 
 use bytes::Bytes;
 
-use super::cursor::{is_space, is_token};
+use super::cursor::{find_byte, is_space, is_token};
 use super::share::{copy, pieces};
 use super::{HttpField, HttpHeader, HttpPacket};
 
@@ -26,17 +26,20 @@ pub(super) fn parse(line: &[u8]) -> Option<HttpPacket> {
     if line.is_empty() {
         return Some(HttpPacket::Eoh);
     }
-    let name_len = line.iter().position(|&b| !is_token(b))?;
-    if line[name_len] != b':' {
+    // The name is the longest token prefix and must end at a `:`: so it
+    // ends at the first `:`, and every byte before is a token byte. (Found
+    // a word at a time, then checked without a branch per byte.)
+    let name_len = find_byte(b':', line)?;
+    let raw = &line[..name_len];
+    if !raw.iter().fold(true, |ok, &b| ok & is_token(b)) {
         return None;
     }
-    let raw = &line[..name_len];
     let skip = line[name_len + 1..]
         .iter()
         .take_while(|&&b| is_space(b))
         .count();
     let value = name_len + 1 + skip..line.len();
-    // Known names are at most 20 bytes, so a long name is never found.
+    // Known names are short (at most 24 bytes), so a long one is never found.
     Some(match HttpHeader::lookup_spelled(raw) {
         Some((known, spelled)) => {
             let [raw_field, value] = match spelled {

@@ -13,16 +13,12 @@ use bytes::Bytes;
 /// all of them. An empty (or reversed) range is an empty `Bytes`, and one
 /// outside `src` is too: nothing here panics.
 pub(super) fn pieces<const N: usize>(src: &[u8], ranges: [Range<usize>; N]) -> [Bytes; N] {
-    let mut full = ranges.iter().filter(|r| !r.is_empty());
-    let Some(first) = full.next() else {
-        return ranges.map(|_| Bytes::new());
-    };
-    if full.next().is_none() {
+    let full = || ranges.iter().filter(|r| !r.is_empty());
+    if full().count() <= 1 {
         return ranges.map(|r| copy(src, r));
     }
-    let full = ranges.iter().filter(|r| !r.is_empty());
-    let start = full.clone().map(|r| r.start).min().unwrap_or(first.start);
-    let end = full.map(|r| r.end).max().unwrap_or(first.end);
+    let start = full().map(|r| r.start).min().unwrap_or(0);
+    let end = full().map(|r| r.end).max().unwrap_or(0);
     let Some(span) = src.get(start..end) else {
         return ranges.map(|_| Bytes::new());
     };
@@ -57,15 +53,17 @@ mod tests {
         let [only, none] = pieces(line, [6..17, 3..3]);
         assert_eq!((&only[..], &none[..]), (&b"example.com"[..], &b""[..]));
         let [a, b, c] = pieces(line, [2..4, 0..4, 17..17]);
-        assert_eq!((&a[..], &b[..], &c[..]), (&b"st"[..], &b"Host"[..], &b""[..]));
+        assert_eq!(
+            (&a[..], &b[..], &c[..]),
+            (&b"st"[..], &b"Host"[..], &b""[..])
+        );
     }
 
     #[test]
     fn ranges_outside_the_line_are_empty_not_a_panic() {
         let [a, b] = pieces(b"abc", [0..2, 2..9]);
         assert!(a.is_empty() && b.is_empty());
-        let [a] = pieces(b"abc", [1..9]);
-        assert!(a.is_empty());
+        assert!(copy(b"abc", 1..9).is_empty());
         #[allow(clippy::reversed_empty_ranges)]
         let [a, b] = pieces(b"abc", [2..1, 0..1]);
         assert_eq!((&a[..], &b[..]), (&b""[..], &b"a"[..]));

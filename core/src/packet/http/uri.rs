@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use super::share::pieces;
+use super::share::{copy, pieces};
 
 /// The scheme of an `absoluteURI`: only `http` and `https` are split up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,10 +80,7 @@ fn absolute(scheme: HttpScheme, rest: &[u8]) -> HttpUri {
     };
     let [host, path] = match slash {
         Some(slash) => pieces(rest, [0..host_len, slash..rest.len()]),
-        None => {
-            let [host] = pieces(rest, [0..host_len]);
-            [host, Bytes::from_static(b"/")]
-        }
+        None => [copy(rest, 0..host_len), Bytes::from_static(b"/")],
     };
     HttpUri::AbsoluteUri {
         scheme,
