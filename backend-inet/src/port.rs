@@ -15,6 +15,7 @@ use gen_tcp_core::{
 use mio::Interest;
 use parking_lot::{Condvar, Mutex, MutexGuard};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -45,6 +46,9 @@ pub(crate) struct InetPort {
     /// Signalled when the queue drains below `low_watermark` or the state
     /// changes, for senders waiting on a busy port.
     pub(crate) cond: Condvar,
+    /// True while a `recv` runs: a second one at the same time answers
+    /// `ealready`, as `inet_drv` does (docs/otp-answers.md, Q3 j).
+    pub(crate) reading: AtomicBool,
     driver: &'static Driver,
     me: Weak<InetPort>,
 }
@@ -68,6 +72,7 @@ impl InetPort {
                 unread: bytes::Bytes::new(),
             }),
             cond: Condvar::new(),
+            reading: AtomicBool::new(false),
             driver: driver::pick(),
             me: me.clone(),
         });

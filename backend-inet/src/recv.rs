@@ -10,7 +10,27 @@ use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{Data, Error, PacketType, Result};
 use parking_lot::MutexGuard;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// Marks a `recv` running on a port until dropped.
+struct Reading<'a>(&'a AtomicBool);
+
+impl<'a> Reading<'a> {
+    /// `ealready` when another `recv` runs on the port.
+    fn start(flag: &'a AtomicBool) -> Result<Reading<'a>> {
+        if flag.swap(true, Ordering::Acquire) {
+            return Err(Error::Posix(libc::EALREADY));
+        }
+        Ok(Reading(flag))
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
 
 /// What one read attempt gave.
 enum Filled {
@@ -75,6 +95,7 @@ impl InetPort {
         timeout: Option<std::time::Duration>,
     ) -> Result<Data> {
         let deadline = sys::deadline(timeout);
+        let _reading = Reading::start(&self.reading)?;
         let mut inner = self.lock();
         self.passive(&mut inner)?;
         if length > 0 && inner.opts.packet != PacketType::Raw {

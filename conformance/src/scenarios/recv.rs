@@ -2,8 +2,9 @@
 //! the peer or we closed. Expected values are OTP 25's (`docs/otp-answers.md`,
 //! probe question 3).
 
-use crate::ctx::{bytes, eq, posix, step, Check, Ctx, SHORT, WAIT};
-use gen_tcp::{Active, Error, Opt};
+use crate::ctx::{answer, bytes, eq, in_process, posix, step, Check, Ctx, SHORT, WAIT};
+use gen_tcp::{Active, Error, InetBackend, Opt};
+use std::time::Duration;
 
 crate::scenarios! {
     "recv/zero_length_returns_all_available" => zero_length_returns_all_available;
@@ -13,6 +14,7 @@ crate::scenarios! {
     "recv/active_socket_is_einval" => active_socket_is_einval;
     "recv/second_recv_after_peer_closed" => second_recv_after_peer_closed;
     "recv/after_local_close_is_closed" => after_local_close_is_closed;
+    "recv/two_readers_at_once" => two_readers_at_once;
 }
 
 /// `recv(S, 0)`: "all available bytes are returned". Two sends that are both
@@ -148,4 +150,44 @@ fn after_local_close_is_closed(ctx: &Ctx) -> Check {
         bytes(gen_tcp::recv(&s, 0, Some(SHORT))),
         Err(Error::Closed),
     )
+}
+
+/// "Only one process can call this function on a socket at any given
+/// time ... could return errors such as `{error, ealready}`": on `inet`
+/// the second reader gets `ealready` at once; on `socket` it waits its
+/// turn and gets the bytes after the first reader's (OTP 25, Q3 j).
+fn two_readers_at_once(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    let reader = |s: gen_tcp::Socket| move || bytes(gen_tcp::recv(&s, 2, Some(WAIT)));
+    let (_, first) = in_process(reader(s.clone()));
+    // Nothing announces that the first reader is blocked in recv.
+    std::thread::sleep(Duration::from_millis(100));
+    match ctx.backend {
+        InetBackend::Inet => {
+            eq(
+                "second reader",
+                bytes(gen_tcp::recv(&s, 2, Some(WAIT))),
+                Err(posix("ealready")),
+            )?;
+            step("peer send", gen_tcp::send(&c, "abcd"))?;
+            eq("first reader", answer("first", &first)?, Ok(b"ab".to_vec()))?;
+            eq(
+                "then",
+                bytes(gen_tcp::recv(&s, 2, Some(WAIT))),
+                Ok(b"cd".to_vec()),
+            )
+        }
+        InetBackend::Socket => {
+            let (_, second) = in_process(reader(s.clone()));
+            // Nor that the second one is queued behind it.
+            std::thread::sleep(Duration::from_millis(50));
+            step("peer send", gen_tcp::send(&c, "abcd"))?;
+            eq("first reader", answer("first", &first)?, Ok(b"ab".to_vec()))?;
+            eq(
+                "second reader",
+                answer("second", &second)?,
+                Ok(b"cd".to_vec()),
+            )
+        }
+    }
 }
