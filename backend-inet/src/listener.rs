@@ -5,7 +5,7 @@
 
 use crate::port::InetPort;
 use gen_tcp_core::options::policy;
-use gen_tcp_core::sys::{self, Wait};
+use gen_tcp_core::sys;
 use gen_tcp_core::{
     open, Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
     SockAddr, SockOpts, Socket, SocketId, Stat,
@@ -71,16 +71,10 @@ impl Port for ListenPort {
     /// `EMFILE`/`ENFILE` answer `system_limit` at once (no retry loop).
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        loop {
-            self.live()?;
-            match open::accept(self.sock.as_raw_fd())? {
-                Some(s) => {
-                    let opts = self.opts.lock().clone();
-                    return Ok(InetPort::start(s, opts));
-                }
-                None => sys::wait_fd(self.sock.as_raw_fd(), Wait::Read, deadline)?,
-            }
-        }
+        let s = open::accept_within(self.sock.as_raw_fd(), deadline, || self.live())?;
+        // The accepted socket inherits the listen socket's options.
+        let opts = self.opts.lock().clone();
+        Ok(InetPort::start(s, opts))
     }
 
     fn send(&self, _chunks: &[&[u8]]) -> Result<()> {

@@ -10,7 +10,7 @@ use crate::state::{Phase, State};
 use crate::{options, poller};
 use gen_tcp_core::open;
 use gen_tcp_core::stats::Stat;
-use gen_tcp_core::sys::{self, Wait};
+use gen_tcp_core::sys;
 use gen_tcp_core::{
     Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, SockAddr, SockOpts,
     Socket, SocketId,
@@ -121,23 +121,15 @@ impl Port for SocketPort {
 
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        loop {
-            let opts = {
-                let st = self.state.lock();
-                match st.phase {
-                    Phase::Listening => st.opts.clone(),
-                    Phase::Closed => return Err(Error::Closed),
-                    _ => return Err(Error::Einval),
-                }
-            };
-            // EMFILE is `system_limit`, returned at once: retrying would spin.
-            match open::accept(self.fd())? {
-                // The accepted socket inherits the listen socket's options
-                // and belongs to the caller, as in OTP.
-                Some(s) => return Ok(SocketPort::open(s, Phase::Connected, opts)),
-                None => sys::wait_fd(self.fd(), Wait::Read, deadline)?,
-            }
-        }
+        let s = open::accept_within(self.fd(), deadline, || match self.state.lock().phase {
+            Phase::Listening => Ok(()),
+            Phase::Closed => Err(Error::Closed),
+            _ => Err(Error::Einval),
+        })?;
+        // The accepted socket inherits the listen socket's options and
+        // belongs to the caller, as in OTP.
+        let opts = self.state.lock().opts.clone();
+        Ok(SocketPort::open(s, Phase::Connected, opts))
     }
 
     fn send(&self, chunks: &[&[u8]]) -> Result<()> {

@@ -197,6 +197,24 @@ pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
     }
 }
 
+/// `accept(ListenSocket, Timeout)`: waits for the next connection on
+/// `listener` until `deadline` (`timeout`). `check` runs before each
+/// attempt, so a listen socket closed meanwhile answers from it; errors
+/// such as `system_limit` come back at once, never retried in a spin.
+pub fn accept_within(
+    listener: RawFd,
+    deadline: Option<Instant>,
+    mut check: impl FnMut() -> Result<()>,
+) -> Result<Socket> {
+    loop {
+        check()?;
+        match accept(listener)? {
+            Some(s) => return Ok(s),
+            None => sys::wait_fd(listener, Wait::Read, deadline)?,
+        }
+    }
+}
+
 /// The local address of a descriptor.
 pub fn sockname(s: &Socket) -> Result<SockAddr> {
     Ok(SockAddr::from_socket2(&s.local_addr()?))
