@@ -101,6 +101,7 @@ impl InetPort {
         if length > 0 && inner.opts.packet != PacketType::Raw {
             return Err(Error::Einval);
         }
+        inner.opts.check_recv_length(length)?;
         loop {
             let i = &mut *inner;
             match i.inbound.next_packet(&i.opts, length) {

@@ -5,6 +5,10 @@
 //! again re-arms it, so bytes already waiting raise a new event.
 //!
 //! Thousands of sockets cost one thread and one epoll set.
+//!
+//! The poller holds a registered port, as `inet`'s driver does: an active
+//! socket lives (and its owner gets its messages, each naming it) until it
+//! is closed or its owner ends, even once the owner holds no handle.
 
 use crate::active::{pump, Pumped, READS_PER_TURN};
 use crate::port::SocketPort;
@@ -13,10 +17,10 @@ use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Registry, Token};
 use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-type Ports = Arc<Mutex<HashMap<usize, Weak<SocketPort>>>>;
+type Ports = Arc<Mutex<HashMap<usize, Arc<SocketPort>>>>;
 
 struct Poller {
     registry: Registry,
@@ -48,9 +52,8 @@ fn poller() -> &'static Poller {
 /// whether it is registered now.
 pub fn watch(port: &Arc<SocketPort>, registered: bool) -> bool {
     let p = poller();
-    p.ports
-        .lock()
-        .insert(token(port.id).0, Arc::downgrade(port));
+    let old = p.ports.lock().insert(token(port.id).0, port.clone());
+    drop(old);
     let fd = port.fd();
     let mut source = SourceFd(&fd);
     let t = token(port.id);
@@ -59,6 +62,10 @@ pub fn watch(port: &Arc<SocketPort>, registered: bool) -> bool {
     } else {
         p.registry.register(&mut source, t, Interest::READABLE)
     };
+    if r.is_err() {
+        let gone = p.ports.lock().remove(&t.0);
+        drop(gone);
+    }
     r.is_ok()
 }
 
@@ -67,20 +74,15 @@ pub fn unwatch(port: &SocketPort) {
     if let Some(p) = POLLER.get() {
         let fd = port.fd();
         let _ = p.registry.deregister(&mut SourceFd(&fd));
-        p.ports.lock().remove(&token(port.id).0);
-    }
-}
-
-/// Forgets a port being dropped.
-pub fn forget(id: SocketId) {
-    if let Some(p) = POLLER.get() {
-        p.ports.lock().remove(&token(id).0);
+        // Dropped outside the lock: it may be the port's last handle.
+        let gone = p.ports.lock().remove(&token(port.id).0);
+        drop(gone);
     }
 }
 
 fn run(mut poll: Poll, ports: Ports) {
     let mut events = Events::with_capacity(1024);
-    let mut again: VecDeque<Weak<SocketPort>> = VecDeque::new();
+    let mut again: VecDeque<Arc<SocketPort>> = VecDeque::new();
     loop {
         let timeout = if again.is_empty() {
             None
@@ -94,7 +96,7 @@ fn run(mut poll: Poll, ports: Ports) {
             }
             continue;
         }
-        let mut work: Vec<Weak<SocketPort>> = again.drain(..).collect();
+        let mut work: Vec<Arc<SocketPort>> = again.drain(..).collect();
         {
             let ports = ports.lock();
             work.extend(
@@ -103,13 +105,10 @@ fn run(mut poll: Poll, ports: Ports) {
                     .filter_map(|ev| ports.get(&ev.token().0).cloned()),
             );
         }
-        for weak in work {
-            let Some(port) = weak.upgrade() else {
-                continue;
-            };
+        for port in work {
             let more = pump(&port, &mut port.state.lock(), READS_PER_TURN);
             if more == Pumped::More {
-                again.push_back(weak);
+                again.push_back(port);
             }
         }
     }

@@ -100,12 +100,6 @@ impl SocketPort {
     }
 }
 
-impl Drop for SocketPort {
-    fn drop(&mut self) {
-        poller::forget(self.id);
-    }
-}
-
 impl Port for SocketPort {
     fn id(&self) -> SocketId {
         self.id

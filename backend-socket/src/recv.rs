@@ -57,7 +57,7 @@ fn drive<T>(
 /// it for other packet types and returns the next packet).
 pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Result<Data> {
     drive(port, timeout, |st| {
-        if let Err(e) = check(port, st) {
+        if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
         loop {

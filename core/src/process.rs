@@ -125,18 +125,35 @@ impl Process {
 
     /// Appends a message (dropped if the process has ended, as in Erlang).
     pub fn deliver(&self, msg: Message) {
+        let mut q = self.queue.lock();
+        // Checked under the lock: `exit` empties the mailbox under it after
+        // marking the process dead, so no message (which may hold a socket,
+        // and so the socket's owner, this process) outlives the process.
         if !self.is_alive() {
             return;
         }
-        self.queue.lock().push_back(msg);
+        q.push_back(msg);
+        drop(q);
         self.ready.notify_one();
     }
 
-    /// Records that this process owns `r`, to be told when it ends.
+    /// Records that this process owns `r`, to be told when it ends. A
+    /// process that has already ended (it may end while `r` is being given
+    /// to it) tells `r` at once, so nothing stays owned by a dead process.
     pub fn link(&self, r: Weak<dyn OwnedResource>) {
-        let mut owned = self.owned.lock();
-        owned.retain(|w| w.strong_count() > 0);
-        owned.push(r);
+        {
+            let mut owned = self.owned.lock();
+            // `exit` marks the process dead before it takes this list, so
+            // under the lock either `exit` will see `r` or we see it dead.
+            if self.is_alive() {
+                owned.retain(|w| w.strong_count() > 0);
+                owned.push(r);
+                return;
+            }
+        }
+        if let Some(r) = r.upgrade() {
+            r.owner_exited(self.pid);
+        }
     }
 
     /// Moves every message about `socket` from this mailbox to `to`'s, in
@@ -157,8 +174,12 @@ impl Process {
             moved
         };
         if !moved.is_empty() {
-            to.queue.lock().extend(moved);
-            to.ready.notify_one();
+            let mut q = to.queue.lock();
+            if to.is_alive() {
+                q.extend(moved);
+                drop(q);
+                to.ready.notify_one();
+            }
         }
     }
 
@@ -355,6 +376,25 @@ mod tests {
         let (pid, h) = spawn_with_handle(self_pid);
         assert_eq!(h.join().unwrap(), pid);
         assert!(!pid.is_alive());
+    }
+
+    struct Told(Mutex<Vec<Pid>>);
+
+    impl OwnedResource for Told {
+        fn owner_exited(&self, pid: Pid) {
+            self.0.lock().push(pid);
+        }
+    }
+
+    #[test]
+    fn a_resource_given_to_an_ended_process_is_told() {
+        let (pid, h) = spawn_with_handle(current);
+        let p = h.join().unwrap();
+        assert!(!p.is_alive());
+        let r: Arc<Told> = Arc::new(Told(Mutex::new(Vec::new())));
+        let weak: Weak<dyn OwnedResource> = Arc::downgrade(&(r.clone() as Arc<dyn OwnedResource>));
+        p.link(weak);
+        assert_eq!(*r.0.lock(), [pid]);
     }
 
     #[test]

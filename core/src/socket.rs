@@ -112,8 +112,11 @@ impl Owner {
             };
         };
         owner.move_socket_messages(socket, &new);
+        *owner = new.clone();
+        drop(owner);
+        // Linked with the owner unlocked: if `new` has ended meanwhile,
+        // `link` closes the socket at once (through `owner_exited`).
         new.link(socket.as_owned());
-        *owner = new;
         Ok(())
     }
 }

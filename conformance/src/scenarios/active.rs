@@ -13,6 +13,7 @@ crate::scenarios! {
     "active/n_counters_add_up" => counters_add_up;
     "active/zero_or_negative_sends_tcp_passive" => zero_or_negative;
     "active/out_of_range_is_einval" => out_of_range_is_einval;
+    "active/socket_lives_on_in_its_messages" => lives_on_in_its_messages;
 }
 
 const P2: [Opt; 1] = [Opt::Packet(PacketType::Two)];
@@ -202,4 +203,36 @@ fn out_of_range_is_einval(ctx: &Ctx) -> Check {
         getopt_active(&s),
         Ok(vec![Opt::Active(Active::N(20000))]),
     )
+}
+
+/// As an Erlang port, an active socket lives until it is closed or its
+/// owner ends, whether or not the owner still holds a handle: a process
+/// that let go of its handle gets the socket back in `{tcp, S, Data}`
+/// and can answer on it.
+fn lives_on_in_its_messages(ctx: &Ctx) -> Check {
+    let l = ctx.listen(&[Opt::Binary, Opt::Active(Active::False)])?;
+    let port = step("port", gen_tcp::port(&l))?;
+    let opts = ctx.opts(&[Opt::Binary, Opt::Active(Active::True)]);
+    let (_, rx) = crate::ctx::in_process(move || {
+        let c = gen_tcp::connect("127.0.0.1", port, &opts, Some(WAIT))?;
+        drop(c);
+        match gen_tcp::receive(Some(WAIT)) {
+            Some(gen_tcp::Message::Tcp(s, d)) => {
+                gen_tcp::send(&s, d.to_vec())?;
+                // Stay until the peer has read the answer.
+                let _ = gen_tcp::receive(Some(WAIT));
+                Ok(())
+            }
+            _ => Err(Error::Timeout),
+        }
+    });
+    let s = step("accept", gen_tcp::accept(&l, Some(WAIT)))?;
+    step("send", gen_tcp::send(&s, "ping"))?;
+    eq(
+        "echo",
+        bytes(gen_tcp::recv(&s, 4, Some(WAIT))),
+        Ok(b"ping".to_vec()),
+    )?;
+    let _ = gen_tcp::close(&s);
+    eq("owner", crate::ctx::answer("owner", &rx)?, Ok(()))
 }

@@ -12,6 +12,7 @@ crate::scenarios! {
     "ownership/pending_messages_move_to_new_owner_in_order" => pending_messages_move;
     "ownership/messages_go_to_new_owner_after_transfer" => messages_go_to_new_owner;
     "ownership/owner_exit_closes_the_socket" => owner_exit_closes;
+    "ownership/transfer_to_an_ending_process_still_closes" => transfer_to_ending_process;
 }
 
 const P2: [Opt; 1] = [Opt::Packet(PacketType::Two)];
@@ -145,4 +146,35 @@ fn owner_exit_closes(ctx: &Ctx) -> Check {
         Err(Error::Closed),
     )?;
     eq("send on it", gen_tcp::send(&s, "x"), Err(Error::Closed))
+}
+
+/// `controlling_process` racing with the new owner's end: whatever the
+/// race gives (`ok`, or on `inet` `badarg` for a pid found dead), a
+/// socket given to a process is closed by the time that process has
+/// ended, never left open with a dead owner.
+fn transfer_to_ending_process(ctx: &Ctx) -> Check {
+    let l = ctx.listen(&[Opt::Binary, Opt::Active(Active::False)])?;
+    for round in 0..300 {
+        let c = ctx.connect_to(&l, &[Opt::Binary, Opt::Active(Active::False)])?;
+        let s = step("accept", gen_tcp::accept(&l, Some(WAIT)))?;
+        let _ = gen_tcp::close(&s);
+        let (to, ended) = gen_tcp::spawn_with_handle(|| ());
+        let r = gen_tcp::controlling_process(&c, to);
+        ended
+            .join()
+            .map_err(|_| "the new owner panicked".to_string())?;
+        let given = match (r, ctx.backend) {
+            (Ok(()), _) => true,
+            (Err(Error::Badarg), gen_tcp::InetBackend::Inet) => false,
+            (other, _) => return Err(format!("round {round}: controlling_process: {other:?}")),
+        };
+        if given && !c.port().is_closed() {
+            return Err(format!(
+                "round {round}: given to {to:?}, which ended, and still open (owner {:?})",
+                c.owner()
+            ));
+        }
+        let _ = gen_tcp::close(&c);
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@ crate::scenarios! {
     "recv/second_recv_after_peer_closed" => second_recv_after_peer_closed;
     "recv/after_local_close_is_closed" => after_local_close_is_closed;
     "recv/two_readers_at_once" => two_readers_at_once;
+    "recv/length_over_64_mib_is_enomem" => length_over_64_mib_is_enomem;
 }
 
 /// `recv(S, 0)`: "all available bytes are returned". Two sends that are both
@@ -190,4 +191,27 @@ fn two_readers_at_once(ctx: &Ctx) -> Check {
             )
         }
     }
+}
+
+/// `recv(S, N)` with N over 64 MiB (`TCP_MAX_PACKET_SIZE`): OTP 25's
+/// `inet` answers `{error, enomem}` at once and the bytes stay for the
+/// next `recv`. OTP 25's `socket` backend aborts the whole VM on such a
+/// length (an assertion in `prim_socket_nif`); we answer as `inet` does
+/// rather than reserve the memory, or abort on a length no allocator can
+/// give.
+fn length_over_64_mib_is_enomem(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[])?;
+    step("send", gen_tcp::send(&c, "abc"))?;
+    for n in [1usize << 40, (1 << 26) + 1, usize::MAX] {
+        eq(
+            &format!("recv(S, {n})"),
+            bytes(gen_tcp::recv(&s, n, Some(SHORT))),
+            Err(posix("enomem")),
+        )?;
+    }
+    eq(
+        "recv(S, 3) after",
+        bytes(gen_tcp::recv(&s, 3, Some(WAIT))),
+        Ok(b"abc".to_vec()),
+    )
 }

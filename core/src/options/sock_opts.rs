@@ -60,6 +60,17 @@ pub struct SockOpts {
 }
 
 impl SockOpts {
+    /// The answer to `recv(S, Length)` with a `Length` no read may ask
+    /// for: in raw mode, over 64 MiB (`TCP_MAX_PACKET_SIZE`) is
+    /// `{error, enomem}`, as OTP 25's `inet` answers (its `socket` backend
+    /// aborts the VM). Checked before any buffer is reserved for it.
+    pub fn check_recv_length(&self, length: usize) -> Result<()> {
+        if self.packet == PacketType::Raw && length > PACKET_SIZE_MAX as usize {
+            return Err(Error::Posix(libc::ENOMEM));
+        }
+        Ok(())
+    }
+
     /// The defaults OTP 25 reports for a new socket of `backend`
     /// (`docs/otp-answers.md`, Q1).
     pub fn defaults(backend: InetBackend) -> SockOpts {
