@@ -13,6 +13,10 @@ use std::os::fd::RawFd;
 /// costs more in calls than it saves in memory.
 pub const MIN_READ: usize = 64 * 1024;
 
+/// The largest read a backend makes at once (and so the most buffer it
+/// reserves ahead of the bytes that arrived).
+pub const MAX_READ: usize = 1024 * 1024;
+
 /// The most bytes a framed socket buffers for one unfinished packet when
 /// `packet_size` is 0 (no limit asked): past it the packet is `emsgsize`,
 /// so a peer that never finishes a packet cannot make us buffer without
@@ -65,7 +69,9 @@ impl Inbound {
     /// or a long frame) go straight into this buffer.
     pub fn fill_from(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
         if want > MIN_READ || self.buf.capacity() - self.buf.len() >= MIN_READ {
-            return self.fill_direct(fd, want.max(MIN_READ));
+            // Never reserve more than MAX_READ ahead of the bytes: a peer
+            // announcing a large frame must send it to make us hold it.
+            return self.fill_direct(fd, want.clamp(MIN_READ, MAX_READ));
         }
         thread_local! {
             static SCRATCH: std::cell::RefCell<Box<[u8]>> =
@@ -134,7 +140,8 @@ impl Inbound {
                 Ok(Some(shape(body, opts)))
             }
             Decoded::Http { consumed, packet } => {
-                let _ = self.buf.split_to(consumed);
+                // Drop the packet's bytes in place: no shared handle to count.
+                bytes::Buf::advance(&mut self.buf, consumed);
                 self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
                 Ok(Some(Data::Http(packet)))
             }
@@ -229,6 +236,27 @@ mod tests {
         i.extend(b"GET /");
         i.extend(&vec![b'a'; MAX_UNFINISHED]);
         assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
+    }
+
+    #[test]
+    fn a_large_announced_frame_is_not_reserved_before_it_arrives() {
+        let mut o = opts(PacketType::Four, Mode::Binary);
+        o.packet_size = 0;
+        let mut fds = [0; 2];
+        crate::syscall!(pipe(fds.as_mut_ptr())).unwrap();
+        let header = (60u32 << 20).to_be_bytes();
+        crate::syscall!(write(fds[1], header.as_ptr().cast(), header.len())).unwrap();
+        crate::sys::set_nonblocking(fds[0]).unwrap();
+        let mut i = Inbound::new();
+        assert_eq!(i.fill_from(fds[0], i.want(&o, 0)).unwrap(), 4);
+        assert_eq!(i.want(&o, 0), 60 << 20);
+        // The body has not come: the read finds nothing, and what it
+        // reserved for it stays within one MAX_READ.
+        let r = i.fill_from(fds[0], i.want(&o, 0));
+        assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
+        assert!(i.buf.capacity() <= 2 * MAX_READ, "{}", i.buf.capacity());
+        crate::sys::close_fd(fds[0]);
+        crate::sys::close_fd(fds[1]);
     }
 
     #[test]
