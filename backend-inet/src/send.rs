@@ -62,7 +62,6 @@ impl InetPort {
         all.push(&header[..hlen]);
         all.extend_from_slice(chunks);
         let total = body + hlen;
-        self.counters.sent(total);
 
         if inner.queue.is_empty() && !inner.opts.delay_send {
             let written = match write_now(self.fd(), &all) {
@@ -78,6 +77,7 @@ impl InetPort {
                     };
                 }
             };
+            self.counters.sent(total);
             if written < total {
                 inner.queue.push_unsent(&all, written);
                 self.update_interest(&mut inner, false);
@@ -85,6 +85,9 @@ impl InetPort {
             return Ok(());
         }
 
+        // Counted once queued, as inet_drv counts a send it took (even one
+        // that then times out on a busy port).
+        self.counters.sent(total);
         inner.queue.push_unsent(&all, 0);
         self.update_interest(&mut inner, false);
         let high = inner.opts.high_watermark;

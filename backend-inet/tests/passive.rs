@@ -241,3 +241,21 @@ fn nodelay_on_a_local_socket_is_ignored() {
     assert_eq!(s.recv(8, Some(WAIT)).unwrap().to_vec(), b"via unix");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn a_send_that_fails_is_not_counted() {
+    let (c, peer) = passive(&[]);
+    reset_on_close(&peer);
+    drop(peer);
+    let mut oks = 0u64;
+    let mut failed = false;
+    eventually("a send fails after the peer's reset", || {
+        match c.send("x") {
+            Ok(()) => oks += 1,
+            Err(_) => failed = true,
+        }
+        failed
+    });
+    let cnt = c.port().getstat(&[gen_tcp_core::Stat::SendCnt]).unwrap()[0].1;
+    assert_eq!(cnt, oks);
+}
