@@ -295,11 +295,17 @@ impl Pid {
 }
 
 /// Starts `f` in a new process (thread) and returns its pid at once.
+///
+/// # Panics
+/// As `std::thread::spawn`, when the OS cannot start a thread.
 pub fn spawn<F: FnOnce() + Send + 'static>(f: F) -> Pid {
     spawn_with_handle(f).0
 }
 
 /// Starts `f` in a new process and returns its pid and a join handle.
+///
+/// # Panics
+/// As `std::thread::spawn`, when the OS cannot start a thread.
 pub fn spawn_with_handle<T, F>(f: F) -> (Pid, std::thread::JoinHandle<T>)
 where
     T: Send + 'static,
@@ -307,16 +313,25 @@ where
 {
     let p = new_process();
     let pid = p.pid;
-    let handle = std::thread::Builder::new()
+    let started = std::thread::Builder::new()
         .name(format!("process {pid:?}"))
         .spawn(move || {
             CURRENT.with(|c| {
                 let _ = c.set(Current(p));
             });
             f()
-        })
-        .expect("spawning a thread");
-    (pid, handle)
+        });
+    match started {
+        Ok(handle) => (pid, handle),
+        Err(e) => {
+            // The process never ran: forget it, then fail as
+            // `std::thread::spawn` does (Erlang raises system_limit here).
+            if let Some(p) = pid.process() {
+                p.exit();
+            }
+            panic!("spawning process {pid:?}: {e}");
+        }
+    }
 }
 
 /// Takes the first message of the caller's mailbox, waiting up to
