@@ -228,3 +228,28 @@ pub fn unique_path(ctx: &Ctx, tag: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_file(&p);
     p
 }
+
+/// More than the two kernel buffers on loopback hold.
+pub const BIG: usize = 16 * 1024 * 1024;
+
+/// A [`BIG`] send with `{send_timeout, 200}` to a peer that does not read:
+/// `inet` queues it all (`ok`, with `send_pend` > 0), `socket` gives up
+/// with `{timeout, Rest}`. Returns `(client, server, data, bytes that left
+/// our side)`.
+pub fn send_to_non_reader(
+    ctx: &Ctx,
+) -> Result<(gen_tcp::Socket, gen_tcp::Socket, Vec<u8>, usize), String> {
+    let (c, s) = ctx.pair(&[Opt::SendTimeout(Some(Duration::from_millis(200)))], &[])?;
+    let data = pattern(BIG);
+    let sent = match gen_tcp::send(&c, &data[..]) {
+        Ok(()) => BIG,
+        Err(Error::TimeoutRest(rest)) => BIG - rest.len(),
+        Err(e) => return Err(format!("send: {e}")),
+    };
+    eq("all queued", sent == BIG, ctx.backend == InetBackend::Inet)?;
+    if ctx.backend == InetBackend::Inet {
+        let pend = crate::scenarios::send_queue::send_pend(&c)?;
+        ensure(&format!("send_pend {pend} > 0"), pend > 0)?;
+    }
+    Ok((c, s, data, sent))
+}

@@ -3,7 +3,8 @@
 //! (`docs/otp-answers.md`, "Added by the conformance suite", A3).
 
 use crate::ctx::{
-    bytes, drain_msgs, ensure, eq, pattern, posix, recv_to_end, step, Check, Ctx, Seen, WAIT,
+    bytes, drain_msgs, ensure, eq, posix, recv_to_end, send_to_non_reader, step, Check, Ctx, Seen,
+    WAIT,
 };
 use gen_tcp::{Active, Error, InetBackend, Opt};
 use std::time::{Duration, Instant};
@@ -14,31 +15,10 @@ crate::scenarios! {
     "close/linger_zero_after_a_completed_send" => linger_zero_after_completed_send;
 }
 
-/// More than the two kernel buffers on loopback hold.
-const BIG: usize = 16 * 1024 * 1024;
 /// How long the peer waits before it starts reading.
 const PEER_DELAY: Duration = Duration::from_millis(300);
 /// "At once".
 const AT_ONCE: Duration = Duration::from_millis(150);
-
-/// A 16 MB send with `{send_timeout, 200}` to a peer that does not read:
-/// `inet` queues it all (`ok`), `socket` gives up with `{timeout, Rest}`.
-/// Returns the pair, the data and how many bytes left our side.
-fn big_send(ctx: &Ctx) -> Result<(gen_tcp::Socket, gen_tcp::Socket, Vec<u8>, usize), String> {
-    let (c, s) = ctx.pair(&[Opt::SendTimeout(Some(Duration::from_millis(200)))], &[])?;
-    let data = pattern(BIG);
-    let sent = match gen_tcp::send(&c, &data[..]) {
-        Ok(()) => BIG,
-        Err(Error::TimeoutRest(rest)) => BIG - rest.len(),
-        Err(e) => return Err(format!("send: {e}")),
-    };
-    eq("all queued", sent == BIG, ctx.backend == InetBackend::Inet)?;
-    if ctx.backend == InetBackend::Inet {
-        let pend = crate::scenarios::send_queue::send_pend(&c)?;
-        ensure(&format!("send_pend {pend} > 0"), pend > 0)?;
-    }
-    Ok((c, s, data, sent))
-}
 
 /// Starts a reader of `s` that waits [`PEER_DELAY`] first; answers when
 /// it started and what it read up to the end of stream.
@@ -59,7 +39,7 @@ fn delayed_reader(s: gen_tcp::Socket) -> std::thread::JoinHandle<(Instant, Vec<u
 /// `socket` has nothing queued: close returns at once and the peer reads
 /// the bytes sent before `Rest`, then `closed`.
 fn with_queued_data(ctx: &Ctx) -> Check {
-    let (c, s, data, sent) = big_send(ctx)?;
+    let (c, s, data, sent) = send_to_non_reader(ctx)?;
     let reader = delayed_reader(s);
     let t = Instant::now();
     step("close", gen_tcp::close(&c))?;
@@ -90,7 +70,7 @@ fn with_queued_data(ctx: &Ctx) -> Check {
 /// 127973 of 16 MB on `inet`, of 4 MB on `socket`), a prefix, then
 /// `closed` (the default `show_econnreset` hides the reset).
 fn linger_zero_drops_rest(ctx: &Ctx) -> Check {
-    let (c, s, data, sent) = big_send(ctx)?;
+    let (c, s, data, sent) = send_to_non_reader(ctx)?;
     step(
         "setopts linger",
         gen_tcp::setopts(&c, &[Opt::Linger(true, 0)]),

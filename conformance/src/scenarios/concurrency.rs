@@ -77,6 +77,15 @@ fn expect_next(next: &mut [u32], (at, index, seq): (usize, usize, u32)) -> Check
     Ok(())
 }
 
+/// Each pair's position, keyed by its server socket's id (what a `tcp`
+/// message names).
+fn index_by_server_id(v: &[(Socket, Socket)]) -> HashMap<u64, usize> {
+    v.iter()
+        .enumerate()
+        .map(|(i, (_, s))| (s.id().get(), i))
+        .collect()
+}
+
 /// 200 active sockets owned by one process; four threads send 20 frames
 /// on each of them concurrently. The owner receives all 4000 `tcp`
 /// messages, each socket's in the order sent, then nothing more.
@@ -85,11 +94,7 @@ fn two_hundred_sockets(ctx: &Ctx) -> Check {
     const FRAMES: u32 = 20;
     const SENDERS: usize = 4;
     let v = pairs(ctx, N)?;
-    let index_of: HashMap<u64, usize> = v
-        .iter()
-        .enumerate()
-        .map(|(i, (_, s))| (s.id().get(), i))
-        .collect();
+    let index_of = index_by_server_id(&v);
     let clients: Vec<Socket> = v.iter().map(|(c, _)| c.clone()).collect();
     let senders: Vec<_> = (0..SENDERS)
         .map(|k| {
@@ -135,11 +140,7 @@ fn transfer_while_receiving(ctx: &Ctx) -> Check {
     const N: usize = 4;
     const FRAMES: u32 = 1000;
     let v = pairs(ctx, N)?;
-    let index_of: HashMap<u64, usize> = v
-        .iter()
-        .enumerate()
-        .map(|(i, (_, s))| (s.id().get(), i))
-        .collect();
+    let index_of = index_by_server_id(&v);
     let senders: Vec<_> = v
         .iter()
         .enumerate()

@@ -3,8 +3,8 @@
 //! (`docs/otp-answers.md`, probe questions 4, 5, 10 and 11).
 
 use crate::ctx::{
-    bytes, drain_msgs, ensure, eq, pattern, posix, recv_exactly, step, unique_path, Check, Ctx,
-    Seen, SHORT, WAIT,
+    bytes, drain_msgs, ensure, eq, pattern, posix, recv_exactly, send_to_non_reader, step,
+    unique_path, Check, Ctx, Seen, SHORT, WAIT,
 };
 use gen_tcp::{Active, Address, Error, Ifaddr, InetBackend, Opt, OptName, Shutdown, Stat};
 use std::time::{Duration, Instant};
@@ -20,8 +20,7 @@ crate::scenarios! {
     "differences/nodelay_on_local_socket" => nodelay_on_local_socket;
 }
 
-/// More than the two kernel buffers on loopback hold.
-const BIG: usize = 16 * 1024 * 1024;
+use crate::ctx::BIG;
 
 fn send_pend(s: &gen_tcp::Socket) -> Result<u64, String> {
     match step("getstat", gen_tcp::getstat(s, &[Stat::SendPend]))?.as_slice() {
@@ -87,14 +86,7 @@ fn non_blocking_send(ctx: &Ctx) -> Check {
 /// `{timeout, Rest}`, the shutdown takes effect at once, and the peer
 /// receives what was sent before `Rest`, then end of stream.
 fn async_shutdown_write(ctx: &Ctx) -> Check {
-    let (c, s) = ctx.pair(&[Opt::SendTimeout(Some(Duration::from_millis(200)))], &[])?;
-    let data = pattern(BIG);
-    let sent = match gen_tcp::send(&c, &data[..]) {
-        Ok(()) => BIG,
-        Err(Error::TimeoutRest(rest)) => BIG - rest.len(),
-        Err(e) => return Err(format!("send: {e}")),
-    };
-    eq("all queued", sent == BIG, ctx.backend == InetBackend::Inet)?;
+    let (c, s, data, sent) = send_to_non_reader(ctx)?;
     let t = Instant::now();
     step("shutdown write", gen_tcp::shutdown(&c, Shutdown::Write))?;
     ensure(
