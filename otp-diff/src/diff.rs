@@ -34,11 +34,49 @@ pub fn first_divergence(
     otp: &Trace,
     ours: &Trace,
 ) -> Option<Divergence> {
+    divergences(p, backend, otp, ours).next()
+}
+
+/// Steps whose results only show state (they change nothing): a
+/// divergence there does not hide the steps after it.
+pub const PURE: &[&str] = &["getopts", "getstat", "sockname", "peername", "port"];
+
+/// The divergence to report: the first one, unless it is `listed` and at
+/// a [`PURE`] step, in which case the next one that is not (or the first
+/// if all are). So one known difference in, say, `getstat` does not hide
+/// what the rest of a program finds.
+pub fn reportable(
+    p: &Program,
+    backend: InetBackend,
+    otp: &Trace,
+    ours: &Trace,
+    listed: &std::collections::HashSet<String>,
+) -> Option<Divergence> {
+    let mut first = None;
+    for d in divergences(p, backend, otp, ours) {
+        let step = p.steps.get(d.step - 1);
+        let pure = step.is_some_and(|s| s.by.is_none() && PURE.contains(&s.verb.as_str()));
+        if pure && listed.contains(&d.signature) {
+            first.get_or_insert(d);
+            continue;
+        }
+        return Some(d);
+    }
+    first
+}
+
+/// Every step whose results differ, in order.
+pub fn divergences<'a>(
+    p: &'a Program,
+    backend: InetBackend,
+    otp: &'a Trace,
+    ours: &'a Trace,
+) -> impl Iterator<Item = Divergence> + 'a {
     let n = otp.len().max(ours.len());
-    for k in 0..n {
+    (0..n).filter_map(move |k| {
         let (o, u) = (otp.get(k), ours.get(k));
         if o == u {
-            continue;
+            return None;
         }
         let o = o.map_or("<missing>", |l| result_of(l)).to_string();
         let u = u.map_or("<missing>", |l| result_of(l)).to_string();
@@ -59,16 +97,15 @@ pub fn first_divergence(
             Some(s) => s.verb.clone(),
         };
         let signature = format!("{} {} {}", backend.name(), verb, term_diff(&o, &u));
-        return Some(Divergence {
+        Some(Divergence {
             backend,
             step: k + 1,
             step_text,
             otp: o,
             ours: u,
             signature,
-        });
-    }
-    None
+        })
+    })
 }
 
 /// What differs between two results, as short as it can say it: inside

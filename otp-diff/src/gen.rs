@@ -882,7 +882,7 @@ impl Gen {
         self.note(&act);
         self.push("setopts", vec![a("s"), Term::list([act])]);
         for _ in 0..2 + self.r.below(5) {
-            match self.r.below(10) {
+            match self.r.below(11) {
                 0..=2 => self.psend(),
                 3 | 4 => self.push("flush", vec![]),
                 5 => {
@@ -907,6 +907,10 @@ impl Gen {
                         self.push(v, vec![a("p")]);
                     }
                     self.settle();
+                }
+                9 => {
+                    // close/1 takes back one pending {tcp_closed, S}.
+                    self.push("close", vec![a("s")]);
                 }
                 _ => {
                     let o = self.opt();

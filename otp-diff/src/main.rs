@@ -150,26 +150,38 @@ fn run_both(
     Ok(out)
 }
 
-/// The divergence of one program on one backend, if both sides are stable.
-fn stable_divergence(p: &Program, b: InetBackend, r: &Both) -> Option<Divergence> {
+/// The divergence of one program on one backend to report, if both
+/// sides are stable.
+fn stable_divergence(
+    p: &Program,
+    b: InetBackend,
+    r: &Both,
+    listed: &HashSet<String>,
+) -> Option<Divergence> {
     let [o1, o2] = &r.otp;
     let [u1, u2] = &r.ours;
     if o1 != o2 || u1 != u2 {
         return None;
     }
-    diff::first_divergence(p, b, o1, u1)
+    diff::reportable(p, b, o1, u1, listed)
 }
 
-/// The signatures the corpus lists (entries not expected to match).
+/// The signatures the corpus lists: every divergence of its entries not
+/// expected to match, and the `covers: <signature>` lines of their titles.
 fn listed_signatures() -> HashSet<String> {
     let mut set = HashSet::new();
     if let Ok(entries) = corpus::load(&corpus::dir()) {
         for (_, e) in entries {
+            for t in &e.title {
+                if let Some(sig) = t.strip_prefix("covers: ") {
+                    set.insert(sig.trim().to_string());
+                }
+            }
             for (k, b) in BACKENDS.iter().enumerate() {
                 if let Expect::Known { ours, .. } | Expect::Kept { ours, .. } = &e.expect[k] {
-                    if let Some(d) = diff::first_divergence(&e.program, *b, &e.otp[k], ours) {
-                        set.insert(d.signature);
-                    }
+                    set.extend(
+                        diff::divergences(&e.program, *b, &e.otp[k], ours).map(|d| d.signature),
+                    );
                 }
             }
         }
@@ -190,6 +202,16 @@ fn slug(s: &str) -> String {
     format!("{out}_{}", &otp_diff::term::hash(s.as_bytes())[..6])
 }
 
+/// One signature's report line.
+struct Found {
+    signature: String,
+    programs: usize,
+    listed: bool,
+    program: Program,
+    shown: Option<Divergence>,
+    file: Option<PathBuf>,
+}
+
 fn cmd_run(o: &Opts) -> Result<bool, String> {
     let (n, seed) = (num(o, 0, "N")?, num(o, 1, "SEED")?);
     let out = o
@@ -199,6 +221,7 @@ fn cmd_run(o: &Opts) -> Result<bool, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let programs: Vec<Program> = (0..n).map(|k| gen::program(seed, k)).collect();
     let steps: usize = programs.iter().map(Program::len).sum();
+    let listed = listed_signatures();
     eprintln!(
         "otp-diff: {n} programs, {steps} steps, seed {seed}; running on OTP (twice) and on us"
     );
@@ -218,9 +241,7 @@ fn cmd_run(o: &Opts) -> Result<bool, String> {
             let [o1, o2] = &r[bi].otp;
             if o1 != o2 {
                 dropped_otp += 1;
-                continue;
-            }
-            if diff::first_divergence(&programs[pi], *b, o1, &r[bi].ours[0]).is_none() {
+            } else if o1 == &r[bi].ours[0] {
                 agree += 1;
             } else {
                 candidates.push((pi, *b));
@@ -242,121 +263,153 @@ fn cmd_run(o: &Opts) -> Result<bool, String> {
             dropped_ours += 1;
             continue;
         }
-        if let Some(d) = diff::first_divergence(&programs[*pi], *b, &r.otp[0], t2) {
+        if let Some(d) = diff::reportable(&programs[*pi], *b, &r.otp[0], t2, &listed) {
             divergences.push((*pi, d));
         }
     }
-    // Group by signature; the shortest program of each.
+    // Group by signature; minimise the shortest program of each new one.
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (k, (_, d)) in divergences.iter().enumerate() {
         groups.entry(d.signature.clone()).or_default().push(k);
     }
-    let listed = listed_signatures();
-    let mut new_sigs = 0;
-    let mut report = Vec::new();
-    for (sig, members) in &groups {
+    let mut found = Vec::new();
+    for (gi, (sig, members)) in groups.iter().enumerate() {
         let best = *members
             .iter()
             .min_by_key(|&&k| programs[divergences[k].0].len())
             .unwrap();
         let (pi, d) = &divergences[best];
-        let mut prog = programs[*pi].clone();
-        let mut final_sig = sig.clone();
-        if o.minimise {
-            let mut eval = |cands: &[Program]| -> Vec<Option<Divergence>> {
-                match run_both(&mut beam, cands, o.parallel, true, &[d.backend]) {
-                    Ok(rs) => cands
-                        .iter()
-                        .zip(&rs)
-                        .map(|(c, r)| {
-                            let bi = (d.backend == InetBackend::Socket) as usize;
-                            stable_divergence(c, d.backend, &r[bi])
-                        })
-                        .collect(),
-                    Err(_) => vec![None; cands.len()],
-                }
-            };
-            prog = diff::minimise(&prog, sig, &mut eval);
+        let prog = programs[*pi].clone();
+        if listed.contains(sig) {
+            found.push(Found {
+                signature: sig.clone(),
+                programs: members.len(),
+                listed: true,
+                program: prog,
+                shown: Some(d.clone()),
+                file: None,
+            });
+            continue;
         }
-        // Record the final program on both backends.
-        let rs = run_both(
-            &mut beam,
-            std::slice::from_ref(&prog),
-            o.parallel,
-            true,
-            &BACKENDS,
-        )?;
-        let r = &rs[0];
-        let mut expect = Vec::new();
-        let mut shown = None;
-        for (bi, b) in BACKENDS.iter().enumerate() {
-            let ours = r[bi].ours[0].clone();
-            match diff::first_divergence(&prog, *b, &r[bi].otp[0], &ours) {
-                None => expect.push(Expect::Match),
-                Some(dv) => {
-                    if *b == d.backend {
-                        final_sig = dv.signature.clone();
-                        shown = Some(dv.clone());
-                    }
-                    expect.push(Expect::Known {
-                        reason: format!("TODO: {}", dv.signature),
-                        ours,
-                    });
-                }
-            }
-        }
-        let is_listed = listed.contains(sig) || listed.contains(&final_sig);
-        if !is_listed {
-            new_sigs += 1;
-        }
-        let [e0, e1]: [Expect; 2] = expect.try_into().expect("two");
-        let entry = Entry {
-            title: vec![
-                format!("signature: {sig}"),
-                format!("found: seed {seed} program {pi}"),
-            ],
-            program: prog.clone(),
-            otp: [r[0].otp[0].clone(), r[1].otp[0].clone()],
-            expect: [e0, e1],
-        };
+        eprintln!("  minimising {}/{}: {sig}", gi + 1, groups.len());
+        let (prog, entry, shown) = minimise_and_record(&mut beam, o, seed, *pi, prog, d, &listed)?;
         let file = out.join(format!("{}.txt", slug(sig)));
         std::fs::write(&file, entry.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
-        report.push((sig.clone(), members.len(), is_listed, prog, shown, file));
+        let again_listed = shown
+            .as_ref()
+            .is_some_and(|s| listed.contains(&s.signature));
+        found.push(Found {
+            signature: sig.clone(),
+            programs: members.len(),
+            listed: again_listed,
+            program: prog,
+            shown,
+            file: Some(file),
+        });
     }
     drop(beam);
+    let new_sigs = found.iter().filter(|f| !f.listed).count();
     println!(
         "\notp-diff seed {seed}: {n} programs, {steps} steps, {} runs",
         n * 6
     );
     println!(
-        "  (program, backend) pairs: {} agree, {} diverge, dropped as timing-dependent: {} on OTP, {} on ours",
-        agree,
+        "  (program, backend) pairs: {agree} agree, {} diverge, dropped as timing-dependent: {dropped_otp} on OTP, {dropped_ours} on ours",
         divergences.len(),
-        dropped_otp,
-        dropped_ours
     );
     println!(
-        "  {} signatures ({} not listed in the corpus), elapsed {:.0?}\n",
+        "  {} signatures ({new_sigs} not listed in the corpus), elapsed {:.0?}\n",
         groups.len(),
-        new_sigs,
         t0.elapsed()
     );
-    for (sig, count, is_listed, prog, shown, file) in &report {
+    found.sort_by_key(|f| f.listed);
+    for f in &found {
         println!(
-            "{} {sig}  ({count} programs)",
-            if *is_listed { "listed" } else { "NEW   " }
+            "{} {}  ({} programs)",
+            if f.listed { "listed" } else { "NEW   " },
+            f.signature,
+            f.programs
         );
-        if let Some(d) = shown {
+        if f.listed {
+            continue;
+        }
+        if let Some(d) = &f.shown {
             println!("    step {}: {}", d.step, d.step_text);
             println!("    otp:  {}", d.otp);
             println!("    ours: {}", d.ours);
         }
-        for s in &prog.steps {
+        for s in &f.program.steps {
             println!("      | {s}");
         }
-        println!("    -> {}", file.display());
+        if let Some(file) = &f.file {
+            println!("    -> {}", file.display());
+        }
     }
     Ok(new_sigs == 0)
+}
+
+/// Minimises the program of one divergence (unless `--no-minimise`) and
+/// runs the result on both backends to make its corpus entry.
+fn minimise_and_record(
+    beam: &mut Beam,
+    o: &Opts,
+    seed: u64,
+    pi: usize,
+    prog: Program,
+    d: &Divergence,
+    listed: &HashSet<String>,
+) -> Result<(Program, Entry, Option<Divergence>), String> {
+    let bi = (d.backend == InetBackend::Socket) as usize;
+    let mut prog = prog;
+    if o.minimise {
+        let mut eval = |cands: &[Program]| -> Vec<Option<Divergence>> {
+            match run_both(beam, cands, o.parallel, true, &[d.backend]) {
+                Ok(rs) => cands
+                    .iter()
+                    .zip(&rs)
+                    .map(|(c, r)| stable_divergence(c, d.backend, &r[bi], listed))
+                    .collect(),
+                Err(_) => vec![None; cands.len()],
+            }
+        };
+        prog = diff::minimise(&prog, &d.signature, &mut eval);
+    }
+    let rs = run_both(
+        beam,
+        std::slice::from_ref(&prog),
+        o.parallel,
+        true,
+        &BACKENDS,
+    )?;
+    let r = &rs[0];
+    let mut expect = Vec::new();
+    let mut shown = None;
+    for (k, b) in BACKENDS.iter().enumerate() {
+        let ours = r[k].ours[0].clone();
+        match diff::reportable(&prog, *b, &r[k].otp[0], &ours, listed) {
+            None => expect.push(Expect::Match),
+            Some(dv) => {
+                if k == bi {
+                    shown = Some(dv.clone());
+                }
+                expect.push(Expect::Known {
+                    reason: format!("TODO: {}", dv.signature),
+                    ours,
+                });
+            }
+        }
+    }
+    let [e0, e1]: [Expect; 2] = expect.try_into().expect("two");
+    let entry = Entry {
+        title: vec![
+            format!("signature: {}", d.signature),
+            format!("found: seed {seed} program {pi}"),
+        ],
+        program: prog.clone(),
+        otp: [r[0].otp[0].clone(), r[1].otp[0].clone()],
+        expect: [e0, e1],
+    };
+    Ok((prog, entry, shown))
 }
 
 fn read_program(path: &Path) -> Result<Program, String> {
