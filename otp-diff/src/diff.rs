@@ -235,13 +235,21 @@ pub fn minimise(p: &Program, signature: &str, eval: &mut Eval<'_>) -> Program {
     loop {
         let cands: Vec<Program> = (0..cur.len())
             .step_by(chunk)
-            .map(|start| {
+            .filter_map(|start| {
+                // A `sleep` is the settle window of the step before it: it
+                // goes with that step, never alone (a program without it
+                // would race).
+                let mut end = (start + chunk).min(cur.len());
+                if cur.steps[start..end].iter().all(|s| s.verb == "sleep") {
+                    return None;
+                }
+                while end < cur.len() && cur.steps[end].verb == "sleep" {
+                    end += 1;
+                }
                 let mut c = cur.clone();
-                let end = (start + chunk).min(c.steps.len());
                 c.steps.drain(start..end);
-                c
+                (!c.is_empty()).then_some(c)
             })
-            .filter(|c| !c.is_empty())
             .collect();
         let verdicts = if cands.is_empty() {
             Vec::new()
@@ -322,7 +330,7 @@ mod tests {
         // A fake evaluator: a program "diverges" while it holds steps
         // `close s` and `send s "x"` in this order.
         let p = Program::parse(
-            "listen l []\npconnect p l\naccept l s 1000\nsleep 50\nclose s\nflush\nsend s \"x\"\nflush\n",
+            "listen l []\npconnect p l\naccept l s 1000\nsleep 50\nclose s\nflush\nsend s \"x\"\nflush\npsend p \"y\"\nsleep 50\n",
         )
         .unwrap();
         let sig = "inet send x";

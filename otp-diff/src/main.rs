@@ -13,6 +13,15 @@
 //!     replay the corpus on our side (what `cargo test` does).
 //! otp-diff refresh [FILE...]
 //!     re-record OTP's traces of corpus entries (needs Erlang).
+//! otp-diff rerecord [FILE...]
+//!     after a change to the library (no Erlang needed): flip each `known`
+//!     entry that now answers as OTP to `match`, and re-record our trace of
+//!     the others (stable ones only); prints what changed, for review.
+//! otp-diff record FILE... [--out DIR]
+//!     make corpus entries from program files (needs Erlang): `# text`
+//!     lines are the title, `#! inet known: reason` (or `kept`, or
+//!     `socket`) the expectation where that backend diverges; each program
+//!     must be stable on both sides.
 //! otp-diff gen N SEED
 //!     print the programs a run would use.
 //! ```
@@ -56,7 +65,9 @@ fn parse_opts(args: &[String]) -> Opts {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
-        eprintln!("usage: otp-diff run N SEED | show FILE... | replay [DIR] | refresh [FILE...] | gen N SEED");
+        eprintln!(
+            "usage: otp-diff run N SEED | show FILE... | replay [DIR] | refresh [FILE...] | rerecord [FILE...] | gen N SEED"
+        );
         return ExitCode::from(2);
     };
     let o = parse_opts(&args[1..]);
@@ -65,6 +76,8 @@ fn main() -> ExitCode {
         "show" => cmd_show(&o),
         "replay" => cmd_replay(&o),
         "refresh" => cmd_refresh(&o),
+        "rerecord" => cmd_rerecord(&o),
+        "record" => cmd_record(&o),
         "gen" => cmd_gen(&o),
         other => Err(format!("unknown command {other:?}")),
     };
@@ -167,9 +180,20 @@ fn stable_divergence(
 }
 
 /// The signatures the corpus lists: every divergence of its entries not
-/// expected to match, and the `covers: <signature>` lines of their titles.
+/// expected to match, the `covers: <signature>` lines of their titles, and
+/// `corpus/listed.sig` (divergences our side does not answer the same way
+/// twice, so that no entry can replay them: `<signature>  ## <reason>`).
 fn listed_signatures() -> HashSet<String> {
     let mut set = HashSet::new();
+    if let Ok(text) = std::fs::read_to_string(corpus::dir().join("listed.sig")) {
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let sig = line.split_once("  ## ").map_or(line, |(s, _)| s);
+            set.insert(sig.trim().to_string());
+        }
+    }
     if let Ok(entries) = corpus::load(&corpus::dir()) {
         for (_, e) in entries {
             for t in &e.title {
@@ -429,7 +453,8 @@ fn cmd_show(o: &Opts) -> Result<bool, String> {
         .collect::<Result<_, _>>()?;
     let mut beam = Beam::start(o.parallel).map_err(|e| format!("escript: {e}"))?;
     let rs = run_both(&mut beam, &programs, o.parallel, true, &BACKENDS)?;
-    for (p, r) in programs.iter().zip(&rs) {
+    for ((p, r), name) in programs.iter().zip(&rs).zip(&o.rest) {
+        println!("#### {name}");
         for (bi, b) in BACKENDS.iter().enumerate() {
             let x = &r[bi];
             println!(
@@ -493,14 +518,7 @@ fn cmd_replay(o: &Opts) -> Result<bool, String> {
 }
 
 fn cmd_refresh(o: &Opts) -> Result<bool, String> {
-    let files: Vec<PathBuf> = if o.rest.is_empty() {
-        corpus::load(&corpus::dir())?
-            .into_iter()
-            .map(|(n, _)| corpus::dir().join(n))
-            .collect()
-    } else {
-        o.rest.iter().map(PathBuf::from).collect()
-    };
+    let files = corpus_files(o)?;
     let mut beam = Beam::start(o.parallel).map_err(|e| format!("escript: {e}"))?;
     let mut all_stable = true;
     for f in files {
@@ -536,4 +554,152 @@ fn cmd_refresh(o: &Opts) -> Result<bool, String> {
         std::fs::write(&f, e.to_string()).map_err(|x| format!("{}: {x}", f.display()))?;
     }
     Ok(all_stable)
+}
+
+fn corpus_files(o: &Opts) -> Result<Vec<PathBuf>, String> {
+    Ok(if o.rest.is_empty() {
+        corpus::load(&corpus::dir())?
+            .into_iter()
+            .map(|(n, _)| corpus::dir().join(n))
+            .collect()
+    } else {
+        o.rest.iter().map(PathBuf::from).collect()
+    })
+}
+
+fn cmd_rerecord(o: &Opts) -> Result<bool, String> {
+    let mut all_stable = true;
+    for f in corpus_files(o)? {
+        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let mut e = Entry::parse(&text).map_err(|x| format!("{}: {x}", f.display()))?;
+        let mut changed = false;
+        for (k, b) in BACKENDS.iter().enumerate() {
+            let t1 = run::run(&e.program, *b);
+            let t2 = run::run(&e.program, *b);
+            let name = format!("{} [{}]", f.display(), b.name());
+            if t1 != t2 {
+                all_stable = false;
+                println!("{name}: our trace is not stable; left as it was");
+                continue;
+            }
+            match &mut e.expect[k] {
+                Expect::Match if t1 != e.otp[k] => {
+                    println!("{name}: no longer matches OTP (left as `match`: fix or record it as known)");
+                }
+                Expect::Match => {}
+                Expect::Known { .. } if t1 == e.otp[k] => {
+                    println!("{name}: now answers as OTP: flipped to `match`");
+                    e.expect[k] = Expect::Match;
+                    changed = true;
+                }
+                Expect::Known { ours, .. } | Expect::Kept { ours, .. } if *ours != t1 => {
+                    println!("{name}: our answer changed, re-recorded:");
+                    for (x, y) in ours.iter().zip(&t1).filter(|(x, y)| x != y) {
+                        println!("    was {x}\n    now {y}");
+                    }
+                    *ours = t1;
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        if changed {
+            std::fs::write(&f, e.to_string()).map_err(|x| format!("{}: {x}", f.display()))?;
+        }
+    }
+    Ok(all_stable)
+}
+
+fn cmd_record(o: &Opts) -> Result<bool, String> {
+    let dir = o.out.clone().unwrap_or_else(corpus::dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    type Reasons = [Option<(String, String)>; 2];
+    let mut sources: Vec<(String, Program, Vec<String>, Reasons)> = Vec::new();
+    for f in &o.rest {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+        let program = Program::parse(&text)?;
+        let mut title = Vec::new();
+        let mut reasons: Reasons = [None, None];
+        for line in text.lines() {
+            if let Some(r) = line.strip_prefix("#! ") {
+                let (head, reason) = r.split_once(':').ok_or(format!("{f}: bad `#!` line"))?;
+                let mut w = head.split_whitespace();
+                let b = w
+                    .next()
+                    .and_then(InetBackend::from_name)
+                    .ok_or(format!("{f}: backend?"))?;
+                let kind = w.next().unwrap_or("known").to_string();
+                reasons[(b == InetBackend::Socket) as usize] =
+                    Some((kind, reason.trim().to_string()));
+            } else if let Some(t) = line.strip_prefix('#') {
+                title.push(t.trim().to_string());
+            }
+        }
+        sources.push((f.clone(), program, title, reasons));
+    }
+    let programs: Vec<Program> = sources.iter().map(|s| s.1.clone()).collect();
+    let mut beam = Beam::start(o.parallel).map_err(|e| format!("escript: {e}"))?;
+    let rs = run_both(&mut beam, &programs, o.parallel, true, &BACKENDS)?;
+    let mut ok = true;
+    for ((f, program, title, reasons), r) in sources.into_iter().zip(&rs) {
+        let mut expect = Vec::new();
+        let mut stable = true;
+        for (k, b) in BACKENDS.iter().enumerate() {
+            let r = &r[k];
+            if r.otp[0] != r.otp[1] || r.ours[0] != r.ours[1] {
+                println!(
+                    "{f} [{}]: not stable (otp {}, ours {})",
+                    b.name(),
+                    r.otp[0] == r.otp[1],
+                    r.ours[0] == r.ours[1]
+                );
+                stable = false;
+            }
+            let d = diff::first_divergence(&program, *b, &r.otp[0], &r.ours[0]);
+            expect.push(match (d, &reasons[k]) {
+                (None, None) => Expect::Match,
+                (None, Some(_)) => {
+                    println!("{f} [{}]: a reason is given but it matches OTP", b.name());
+                    Expect::Match
+                }
+                (Some(d), reason) => {
+                    println!(
+                        "{f} [{}]: step {}: otp {} / ours {}",
+                        b.name(),
+                        d.step,
+                        d.otp,
+                        d.ours
+                    );
+                    let (kind, reason) = reason
+                        .clone()
+                        .unwrap_or(("known".into(), format!("TODO: {}", d.signature)));
+                    let ours = r.ours[0].clone();
+                    if kind == "kept" {
+                        Expect::Kept { reason, ours }
+                    } else {
+                        Expect::Known { reason, ours }
+                    }
+                }
+            });
+        }
+        if !stable {
+            ok = false;
+            continue;
+        }
+        let [e0, e1]: [Expect; 2] = expect.try_into().expect("two");
+        let entry = Entry {
+            title,
+            program,
+            otp: [r[0].otp[0].clone(), r[1].otp[0].clone()],
+            expect: [e0, e1],
+        };
+        let name = Path::new(&f)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let out = dir.join(format!("{name}.txt"));
+        std::fs::write(&out, entry.to_string()).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    Ok(ok)
 }

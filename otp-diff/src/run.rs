@@ -35,8 +35,10 @@ enum Cmd {
 
 struct Helper {
     pid: Pid,
-    /// Set by `kill`: its answers are lost, as a killed Erlang process's.
+    /// Set by `kill`: answers given after it are lost, as a killed Erlang
+    /// process gives none; one given before it stays (`kept`).
     killed: std::sync::atomic::AtomicBool,
+    kept: Mutex<Vec<Term>>,
     cmds: Mutex<mpsc::Sender<Cmd>>,
     results: Mutex<mpsc::Receiver<Term>>,
     handle: Mutex<Option<JoinHandle<()>>>,
@@ -239,6 +241,7 @@ fn spawn_helper(ctx: &Arc<Ctx>, name: &Term) -> Term {
         Role::Proc(Arc::new(Helper {
             pid,
             killed: std::sync::atomic::AtomicBool::new(false),
+            kept: Mutex::new(Vec::new()),
             cmds: Mutex::new(cmd_tx),
             results: Mutex::new(res_rx),
             handle: Mutex::new(Some(handle)),
@@ -253,6 +256,10 @@ fn spawn_helper(ctx: &Arc<Ctx>, name: &Term) -> Term {
 /// is lost.
 fn stop(h: &Helper, kill: bool) -> Term {
     if kill {
+        h.kept
+            .lock()
+            .unwrap()
+            .extend(h.results.lock().unwrap().try_iter());
         h.killed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     let _ = h.cmds.lock().unwrap().send(Cmd::Stop);
@@ -512,7 +519,12 @@ fn do_step(ctx: &Arc<Ctx>, verb: &str, a: &[Term]) -> Early<Term> {
         "join" => {
             let h = ctx.helper(&a[0])?;
             if h.killed.load(std::sync::atomic::Ordering::SeqCst) {
-                return Ok(Term::atom("still_running"));
+                let mut kept = h.kept.lock().unwrap();
+                return Ok(if kept.is_empty() {
+                    Term::atom("still_running")
+                } else {
+                    kept.remove(0)
+                });
             }
             let r = h.results.lock().unwrap().recv_timeout(JOIN_WAIT);
             r.unwrap_or_else(|_| Term::atom("still_running"))
