@@ -96,7 +96,23 @@ pub fn divergences<'a>(
             }
             Some(s) => s.verb.clone(),
         };
-        let signature = format!("{} {} {}", backend.name(), verb, term_diff(&o, &u));
+        let mut what = term_diff(&o, &u);
+        if verb == "getstat" {
+            // One counting rule shows in several counters: name the family.
+            for (from, to) in [
+                ("recv_oct", "recv_*"),
+                ("recv_cnt", "recv_*"),
+                ("recv_max", "recv_*"),
+                ("recv_avg", "recv_*"),
+                ("send_oct", "send_*"),
+                ("send_cnt", "send_*"),
+                ("send_max", "send_*"),
+                ("send_avg", "send_*"),
+            ] {
+                what = what.replace(from, to);
+            }
+        }
+        let signature = format!("{} {} {}", backend.name(), verb, what);
         Some(Divergence {
             backend,
             step: k + 1,
@@ -144,14 +160,32 @@ fn keyed(l: &[Term]) -> bool {
         && keys.iter().enumerate().all(|(k, x)| !keys[..k].contains(x))
 }
 
+/// The kind of a received packet: a binary, a string (byte list), or a
+/// `{header, N}` list with a binary tail; `None` for other terms.
+fn data_kind(t: &Term) -> Option<&'static str> {
+    match t {
+        Term::Bin(_) => Some("bin"),
+        Term::List(items, None) if !items.is_empty() && t.as_bytes().is_some() => Some("str"),
+        Term::List(items, Some(tail))
+            if matches!(**tail, Term::Bin(_)) && items.iter().all(|i| i.as_int().is_some()) =>
+        {
+            Some("headed")
+        }
+        _ => None,
+    }
+}
+
 fn is_data(t: &Term) -> bool {
-    matches!(t, Term::Bin(_))
-        || (t.as_bytes().is_some() && t.as_list().is_some_and(|l| !l.is_empty()))
+    data_kind(t).is_some()
 }
 
 fn diff_terms(a: &Term, b: &Term) -> String {
-    if is_data(a) && is_data(b) && std::mem::discriminant(a) == std::mem::discriminant(b) {
-        return "data".into();
+    if let (Some(x), Some(y)) = (data_kind(a), data_kind(b)) {
+        return if x == y {
+            "data".into()
+        } else {
+            format!("{x} / {y}")
+        };
     }
     match (a, b) {
         (Term::Tuple(x), Term::Tuple(y)) if x.len() == y.len() && x[0] == y[0] => {
@@ -204,9 +238,11 @@ fn diff_terms(a: &Term, b: &Term) -> String {
 /// lists by their length, for signatures.
 fn shape(t: &Term) -> String {
     match t {
-        _ if is_data(t) => "data".into(),
+        _ if is_data(t) => data_kind(t).unwrap_or("data").into(),
         Term::Int(_) => "N".into(),
-        Term::List(items, None) if items.len() > 3 => format!("[{} items]", items.len()),
+        // What a list holds is for the keyed or element-wise comparison
+        // to say; as a whole it is only empty or not.
+        Term::List(items, None) if !items.is_empty() => "[..]".into(),
         Term::Tuple(items) => format!(
             "{{{}}}",
             items.iter().map(shape).collect::<Vec<_>>().join(",")

@@ -24,6 +24,8 @@
 //!     must be stable on both sides.
 //! otp-diff gen N SEED
 //!     print the programs a run would use.
+//! otp-diff sig FILE...
+//!     print the signatures of corpus entries (every divergence recorded).
 //! ```
 
 use gen_tcp::InetBackend;
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         "refresh" => cmd_refresh(&o),
         "rerecord" => cmd_rerecord(&o),
         "record" => cmd_record(&o),
+        "sig" => cmd_sig(&o),
         "gen" => cmd_gen(&o),
         other => Err(format!("unknown command {other:?}")),
     };
@@ -702,4 +705,19 @@ fn cmd_record(o: &Opts) -> Result<bool, String> {
         std::fs::write(&out, entry.to_string()).map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(ok)
+}
+
+fn cmd_sig(o: &Opts) -> Result<bool, String> {
+    for f in &o.rest {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+        let e = Entry::parse(&text).map_err(|x| format!("{f}: {x}"))?;
+        for (k, b) in BACKENDS.iter().enumerate() {
+            if let Expect::Known { ours, .. } | Expect::Kept { ours, .. } = &e.expect[k] {
+                for d in diff::divergences(&e.program, *b, &e.otp[k], ours) {
+                    println!("{f}\t{}", d.signature);
+                }
+            }
+        }
+    }
+    Ok(true)
 }
