@@ -44,7 +44,7 @@ pub use gen_tcp_core::process::{
 pub use gen_tcp_core::socket::Shutdown;
 pub use gen_tcp_core::{
     default_backend, set_default_backend, Active, Address, CreateOpts, Data, Deliver, Error,
-    Family, Ifaddr, InetBackend, IoData, Mode, Opt, OptName, Result, SockAddr, Socket, Stat,
+    Family, Fd, Ifaddr, InetBackend, IoData, Mode, Opt, OptName, Result, SockAddr, Socket, Stat,
     BACKEND_ENV,
 };
 

@@ -11,10 +11,12 @@
 //! besides: address family, `{ip}`, `{port}`, `{fd}`, `{backlog}`, ...
 
 mod create;
+mod fd;
 pub mod policy;
 mod sock_opts;
 
 pub use create::CreateOpts;
+pub use fd::Fd;
 pub use sock_opts::{Deliver, Mode, SockOpts, PACKET_SIZE_MAX};
 
 use crate::active::Active;
@@ -22,7 +24,6 @@ use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::packet::PacketType;
 use std::net::IpAddr;
-use std::os::fd::RawFd;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -129,8 +130,9 @@ pub enum Opt {
     Pktoptions(Vec<u8>),
     /// `{bind_to_device, Ifname}`: `SO_BINDTODEVICE`.
     BindToDevice(Vec<u8>),
-    /// `{fd, Fd}`: adopt a socket opened elsewhere (`listen`/`connect` only).
-    Fd(RawFd),
+    /// `{fd, Fd}`: adopt a socket opened elsewhere, whose descriptor
+    /// [`Fd`] owns (`listen`/`connect` only).
+    Fd(Fd),
     /// `inet`: IPv4 (`listen`/`connect` only).
     Inet,
     /// `inet6`: IPv6 (`listen`/`connect` only).
