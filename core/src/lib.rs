@@ -37,7 +37,7 @@ pub use addr::{Address, Family, SockAddr};
 pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
 pub use data::{Data, IoData};
 pub use error::{Error, Result};
-pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts};
+pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};
 pub use packet::{HttpPacket, PacketType};
 pub use process::{Message, Pid};
 pub use socket::{Owner, Port, Shutdown, Socket, SocketId};

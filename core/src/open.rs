@@ -5,6 +5,7 @@
 
 use crate::addr::{Family, SockAddr};
 use crate::error::{Error, Result};
+use crate::options::policy::{self, SetRule};
 use crate::options::{CreateOpts, Fd};
 use crate::sys::{self, Wait};
 use crate::syscall;
@@ -14,17 +15,17 @@ use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
 /// is bound or connected (buffer sizes must be set before the handshake to
-/// count). `nodelay` on a `local` socket is the documented difference:
-/// `enotsup` on the `socket` backend, silently ignored on `inet`.
+/// count), under the same rules as `setopts` ([`policy::set_rule`]: e.g.
+/// `nodelay` on a `local` socket, `enotsup` on `socket`, ignored on `inet`).
 fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
     for opt in &c.opts {
-        if family == Family::Local && matches!(opt, crate::Opt::Nodelay(_)) {
-            match c.backend {
-                crate::InetBackend::Socket => return Err(Error::Enotsup),
-                crate::InetBackend::Inet => continue,
+        match policy::set_rule(c.backend, opt, family == Family::Local) {
+            SetRule::Apply => {
+                crate::sockopt::set_on(s, opt)?;
             }
+            SetRule::Ignore => {}
+            SetRule::Refuse(e) => return Err(e),
         }
-        crate::sockopt::set_on(s, opt)?;
     }
     Ok(())
 }

@@ -70,7 +70,7 @@ fn defaults(b: InetBackend) -> Vec<(OptName, Result<Vec<Opt>, Error>)> {
             },
         ),
         (OptName::Keepalive, one(Opt::Keepalive(false))),
-        (OptName::Linger, one(Opt::Linger(false, 0))),
+        (OptName::Linger, one(Opt::Linger((false, 0)))),
         (
             OptName::LowMsgqWatermark,
             if inet {
@@ -378,7 +378,7 @@ round_trips! {
     high_watermark: Opt::HighWatermark(100_000) => Same, Omitted;
     low_watermark: Opt::LowWatermark(100) => Same, Same;
     keepalive: Opt::Keepalive(true) => Same, Same;
-    linger: Opt::Linger(true, 5) => Same, Same;
+    linger: Opt::Linger((true, 5)) => Same, Same;
     mode_binary: Opt::Mode(Mode::Binary) => Same, Same;
     mode_list: Opt::List => Reads(Opt::Mode(Mode::List)), Reads(Opt::Mode(Mode::List));
     nodelay: Opt::Nodelay(true) => Same, Same;
