@@ -1,7 +1,7 @@
 //! Kernel socket options: each gen_tcp option that is a `setsockopt`, set
 //! on and read from the descriptor. Which options, at which level and
 //! number, is the option table's (`options/table.rs`); how each value type
-//! crosses the syscall is [`KernelValue`]'s. The two raw calls below are
+//! crosses the syscall is `KernelValue`'s. The two raw calls below are
 //! the only `unsafe` code.
 
 use crate::error::{Error, Result};

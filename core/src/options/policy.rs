@@ -273,4 +273,58 @@ mod tests {
             Err(Error::Einval)
         );
     }
+
+    /// A `Size` no option has used to reserve that many bytes (a
+    /// `usize::MAX` panicked with capacity overflow); each backend now
+    /// bounds it as OTP 25 does (Q18).
+    #[test]
+    fn raw_sizes_are_bounded_as_each_backend_bounds_them() {
+        let s = sock();
+        let raw = |size| OptName::Raw {
+            level: libc::IPPROTO_TCP,
+            name: libc::TCP_NODELAY,
+            size,
+        };
+        let value = |v: Vec<u8>| {
+            Ok(vec![Opt::Raw {
+                level: libc::IPPROTO_TCP,
+                name: libc::TCP_NODELAY,
+                value: v,
+            }])
+        };
+        let four = || value(0i32.to_ne_bytes().to_vec());
+        let get = |o: &SockOpts, size| getopts(Some(s.as_fd()), false, o, &[raw(size)]);
+        let inet = SockOpts::defaults(InetBackend::Inet);
+        assert_eq!(get(&inet, 0), value(vec![]));
+        assert_eq!(get(&inet, RAW_SIZE_MAX_INET), four());
+        assert_eq!(get(&inet, RAW_SIZE_MAX_INET + 1), Err(Error::Einval));
+        assert_eq!(get(&inet, usize::MAX), Err(Error::Einval));
+        let socket = SockOpts::defaults(InetBackend::Socket);
+        assert_eq!(get(&socket, 0), Ok(vec![]));
+        assert_eq!(get(&socket, i32::MAX as usize), four());
+        assert_eq!(get(&socket, i32::MAX as usize + 1), Ok(vec![]));
+        assert_eq!(get(&socket, usize::MAX), Ok(vec![]));
+    }
+
+    #[test]
+    fn ipv6_options_on_ipv4_are_einval_on_inet_only() {
+        let s = sock();
+        for (backend, want) in [
+            (InetBackend::Inet, Error::Einval),
+            (InetBackend::Socket, Error::Posix(libc::ENOPROTOOPT)),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::Tclass(16)]);
+            assert_eq!(r, Err(want), "{backend:?}");
+        }
+        // A raw option gets the kernel's reason on both.
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let raw = Opt::Raw {
+            level: libc::IPPROTO_IPV6,
+            name: libc::IPV6_TCLASS,
+            value: 16i32.to_ne_bytes().to_vec(),
+        };
+        let (_, r) = setopts(s.as_fd(), false, &mut o, &[raw]);
+        assert_eq!(r, Err(Error::Posix(libc::ENOPROTOOPT)));
+    }
 }

@@ -10,6 +10,7 @@ use crate::error::Error;
 
 /// Where an option lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OptKind {
     /// gen_tcp keeps it per socket ([`SockOpts`](super::SockOpts)).
     Field,
@@ -24,6 +25,7 @@ pub enum OptKind {
 
 /// What `getopts(S, [Name])` answers on a new socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Reported {
     /// `{ok, [Value]}`.
     Value(Opt),
@@ -48,6 +50,7 @@ impl Reported {
 
 /// What OTP answers to `setopts(S, [Sample])` then `getopts(S, [Name])`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Answer {
     /// `ok`, then `{ok, [Sample]}`.
     Same,

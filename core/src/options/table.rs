@@ -1,5 +1,5 @@
 //! The option table: every gen_tcp option on one line, with everything
-//! the code needs to know about it. [`super::generate`] turns the rows into
+//! the code needs to know about it. `generate.rs` turns the rows into
 //! [`Opt`], [`OptName`], [`SockOpts`], the kernel `setsockopt` calls, the
 //! `setopts`/`getopts` rules, the typed accessors ([`TypedOpts`], and
 //! `opts.buffer()`/`opts.set_buffer(n)` on `SockOpts`) and the rows of
@@ -74,8 +74,9 @@ option_table! {
         high_watermark       set_high_watermark       HighWatermark(u32)             default 8192               check any             getopts [Report, Omit]         then low_follows_high       trip 100_000 => [Same, Omitted];
         /// The output queue size at which a waiting sender resumes.
         low_watermark        set_low_watermark        LowWatermark(u32)              default [4096, 1]          check any             getopts Report                 then high_follows_low       trip 100 => Same;
-        /// `list` and `binary` are the same as `{mode, list | binary}`.
-        mode                 set_mode                 Mode(Mode)                     default (Mode::List)       check any             getopts Report                                             trip (Mode::Binary) => Same;
+        /// `list` and `binary` are the same as `{mode, list | binary}`. (The
+        /// round trip runs on a binary socket: `list` is the change.)
+        mode                 set_mode                 Mode(Mode)                     default (Mode::List)       check any             getopts Report                                             trip (Mode::List) => Same;
         packet               set_packet               Packet(PacketType)             default (PacketType::Raw)  check any             getopts Report                                             trip (PacketType::Two) => Same;
         /// The largest packet accepted (0 = no limit).
         packet_size          set_packet_size          PacketSize(u32)                default [0, PACKET_SIZE_MAX] check any             getopts Report                                             trip 1000 => Same;
