@@ -1039,6 +1039,15 @@ q17(B) ->
        inet:getopts(C2, [keepalive, linger])),
     ?R("17.options given to listen: getopts(S,[nodelay,tos])",
        inet:getopts(S2, [nodelay, tos])),
+    %% IPv6 options given to listen/connect of an IPv4 socket.
+    ?R("17.listen([{recvtclass,true}]) (IPv4)",
+       closeok(gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}, {recvtclass, true}]))),
+    ?R("17.listen([{ipv6_v6only,true}]) (IPv4)",
+       closeok(gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}, {ipv6_v6only, true}]))),
+    {ok, L4} = gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}]),
+    {ok, P4} = inet:port(L4),
+    ?R("17.connect([{tclass,16}]) (IPv4)",
+       closeok(gen_tcp:connect(?LO, P4, [{inet_backend, B}, {tclass, 16}], 1000))),
     ok.
 
 %% ---------------------------------------------------------------------------

@@ -21,7 +21,8 @@ fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
     for opt in &c.opts {
         match policy::set_rule(c.backend, opt, family == Family::Local) {
             SetRule::Apply => {
-                crate::sockopt::set_on(s, opt)?;
+                crate::sockopt::set_on(s, opt)
+                    .map_err(|e| policy::kernel_refusal(c.backend, opt, e))?;
             }
             SetRule::Ignore => {}
             SetRule::Refuse(e) => return Err(e),

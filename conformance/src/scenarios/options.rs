@@ -6,7 +6,7 @@
 //! (`docs/otp-answers.md`, probe questions 1, 2 and 17), on Linux.
 
 use super::option_table::{plain, round_trip};
-use crate::ctx::{eq, step, Check, Ctx, WAIT};
+use crate::ctx::{eq, posix, step, Check, Ctx, WAIT};
 use crate::Scenario;
 use gen_tcp::options::spec::Answer;
 use gen_tcp::{Active, Error, InetBackend, Mode, Opt, OptName, PacketType};
@@ -16,6 +16,7 @@ crate::scenarios! {
     "options/kernel_options_given_to_listen_and_connect" => kernel_options_at_create;
     "options/linger_keeps_the_seconds_of_an_earlier_on" => linger_keeps_seconds;
     "options/raw_sizes_are_bounded_per_backend" => raw_sizes_are_bounded;
+    "options/ipv6_options_given_to_an_ipv4_listen" => ipv6_options_at_ipv4_listen;
     "options/typed_accessors_read_and_set_one_option" => typed_accessors;
     "options/setopts_out_of_range_values" => setopts_out_of_range_values;
     "options/setopts_one_bad_option_in_a_list" => setopts_one_bad_in_list;
@@ -78,6 +79,22 @@ fn linger_keeps_seconds(ctx: &Ctx) -> Check {
         gen_tcp::getopts(&s, &[OptName::Linger]),
         Ok(vec![Opt::Linger((false, 7))]),
     )
+}
+
+/// `listen` of an IPv4 socket with `{recvtclass, true}` or
+/// `{ipv6_v6only, true}`: `einval` on `inet`, the kernel's `enoprotoopt`
+/// on `socket` (Q17), as `setopts` answers them.
+fn ipv6_options_at_ipv4_listen(ctx: &Ctx) -> Check {
+    let want = ctx.per_backend(Error::Einval, posix("enoprotoopt"));
+    for opt in [Opt::Recvtclass(true), Opt::Ipv6V6only(true)] {
+        let o = ctx.opts(&[Opt::Ip([127, 0, 0, 1].into()), opt.clone()]);
+        eq(
+            &format!("listen {opt:?}"),
+            gen_tcp::listen(0, &o).map(|_| ()),
+            Err(want.clone()),
+        )?;
+    }
+    Ok(())
 }
 
 /// `getopts(C, [{raw, 6, 1, Size}])` (`TCP_NODELAY`, 4 bytes): `inet`

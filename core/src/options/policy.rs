@@ -107,9 +107,10 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
 }
 
 /// `inet` answers `einval` where the kernel has no such option for the
-/// socket's family (`tclass` on IPv4: `enoprotoopt`); `socket` passes the
-/// kernel's reason on. A `raw` option always gets the kernel's reason.
-fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error {
+/// socket's family (`tclass` on IPv4: `enoprotoopt`), in `setopts` as in
+/// `listen`; `socket` passes the kernel's reason on. A `raw` option always
+/// gets the kernel's reason.
+pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error {
     match (backend, opt, &e) {
         (_, Opt::Raw { .. }, _) => e,
         (InetBackend::Inet, _, Error::Posix(libc::ENOPROTOOPT)) => Error::Einval,
