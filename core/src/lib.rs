@@ -3,7 +3,8 @@
 //! - [`process`]: processes (threads) with mailboxes, `self_pid`, `spawn`,
 //!   selective `receive`: the ownership model of gen_tcp.
 //! - [`error`]: [`Error`], reasons with Erlang's names.
-//! - [`options`]: [`Opt`], one variant per gen_tcp option, and their state.
+//! - [`options`]: [`Opt`], one variant per gen_tcp option, generated with
+//!   everything else about options from one table ([`options::table`]).
 //! - [`active`]: `{active, N}` counting.
 //! - [`packet`]: `{packet, Type}` framing, pure decoders.
 //! - [`inbound`]: received bytes waiting to make a packet.

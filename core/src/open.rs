@@ -58,6 +58,8 @@ fn in_netns<T: Send>(
     std::thread::scope(|scope| {
         scope
             .spawn(move || {
+                // SAFETY: `ns` is an open file for the call; setns changes
+                // only this short-lived thread's namespace.
                 syscall!(setns(ns.as_raw_fd(), libc::CLONE_NEWNET))?;
                 f()
             })

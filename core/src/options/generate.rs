@@ -101,9 +101,9 @@ macro_rules! option_table {
             )*
             $($special_opt)*
             $(
-                #[doc = concat!("`", stringify!($cerl), "`", $(" `{", stringify!($cerl), ", ", stringify!($cty), "}`",)?
-                    " (`listen`/`connect` only).")]
                 $(#[doc = $cdoc])*
+                #[doc = ""]
+                #[doc = "Only `listen` and `connect` take it."]
                 $CV $(($cty))?,
             )*
         }
@@ -287,7 +287,7 @@ macro_rules! option_table {
         /// The table's rule for `opt` in `setopts` on `backend`, `local`
         /// for a unix socket: its `local` column for kernel options, its
         /// `setopts` column for create-only ones.
-        pub(crate) fn table_set_rule(backend: InetBackend, opt: &Opt, local: bool) -> SetRule {
+        pub(crate) fn set_rule(backend: InetBackend, opt: &Opt, local: bool) -> SetRule {
             use SetRule::*;
             #[allow(unused_variables)]
             let i = ix(backend);
@@ -305,7 +305,7 @@ macro_rules! option_table {
         }
 
         /// The table's `getopts` rule on a unix socket (its `local` column).
-        pub(crate) fn table_local_get_rule(name: &OptName) -> GetRule {
+        pub(crate) fn local_get_rule(name: &OptName) -> GetRule {
             use GetRule::*;
             match name {
                 $($(OptName::$KV => $klget,)?)*
@@ -316,7 +316,7 @@ macro_rules! option_table {
         /// The table as data: what OTP 25 answers for each option.
         // A sample is one token tree: `(Active::Once)` keeps its parentheses.
         #[allow(unused_parens)]
-        pub(crate) fn table_specs() -> Vec<spec::OptSpec> {
+        pub(crate) fn specs() -> Vec<spec::OptSpec> {
             use spec::{OptKind, OptSpec, Reported};
             vec![
                 $(OptSpec {

@@ -18,7 +18,7 @@
 //! Both leave out of `getopts` what the kernel cannot report for this
 //! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
 
-use super::table::{table_local_get_rule, table_set_rule};
+use super::table;
 use super::{Opt, OptName, SockOpts};
 use crate::active::Active;
 use crate::backend::InetBackend;
@@ -56,7 +56,7 @@ pub const RAW_SIZE_MAX_INET: usize = 65522;
 pub fn set_rule(backend: InetBackend, opt: &Opt, local: bool) -> SetRule {
     match opt {
         Opt::Pktoptions(_) => SetRule::Refuse(Error::Einval),
-        _ => table_set_rule(backend, opt, local),
+        _ => table::set_rule(backend, opt, local),
     }
 }
 
@@ -72,10 +72,14 @@ pub fn get_rule(backend: InetBackend, name: &OptName, local: bool) -> GetRule {
         {
             GetRule::Omit
         }
-        _ => match (local, table_local_get_rule(name)) {
-            (true, GetRule::Omit) => GetRule::Omit,
-            _ => SockOpts::get_rule(backend, name),
-        },
+        _ => {
+            let on_local = table::local_get_rule(name);
+            if local && on_local != GetRule::Report {
+                on_local
+            } else {
+                SockOpts::get_rule(backend, name)
+            }
+        }
     }
 }
 

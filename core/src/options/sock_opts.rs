@@ -128,4 +128,25 @@ mod tests {
         assert_eq!(o.apply(&Opt::Binary), Ok(true));
         assert_eq!(o.get(&OptName::Mode), Some(Opt::Mode(Mode::Binary)));
     }
+
+    #[test]
+    fn typed_accessors_check_and_couple_as_setopts_does() {
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        assert_eq!((o.buffer(), o.low_watermark()), (1460, 4096));
+        o.set_low_msgq_watermark(10_000).unwrap();
+        assert_eq!(o.high_msgq_watermark(), 10_000);
+        assert_eq!(o.set_high_msgq_watermark(0), Err(Error::Einval));
+        assert_eq!(
+            o.high_msgq_watermark(),
+            10_000,
+            "a refused value changes nothing"
+        );
+        o.set_packet(PacketType::Line).unwrap();
+        assert_eq!(o.frame_config().packet, PacketType::Line);
+        let s = SockOpts::defaults(InetBackend::Socket);
+        assert_eq!(
+            (s.buffer(), s.low_watermark(), s.packet_size()),
+            (8192, 1, PACKET_SIZE_MAX)
+        );
+    }
 }

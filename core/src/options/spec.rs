@@ -98,5 +98,5 @@ pub struct OptSpec {
 /// );
 /// ```
 pub fn all() -> Vec<OptSpec> {
-    super::table::table_specs()
+    super::table::specs()
 }
