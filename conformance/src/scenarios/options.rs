@@ -322,6 +322,7 @@ round_trips! {
     active_n: Opt::Active(Active::N(3)) => Same, Same;
     active_true: Opt::Active(Active::True) => Same, Same;
     active_out_of_range: Opt::Active(Active::N(40_000)) => SetFails(Error::Einval), SetFails(Error::Einval);
+    mode_binary: Opt::Mode(Mode::Binary) => Same, Same;
     mode_list: Opt::List => Reads(Opt::Mode(Mode::List)), Reads(Opt::Mode(Mode::List));
     linger_off: Opt::Linger((false, 5)) => Reads(Opt::Linger((false, 0))), Reads(Opt::Linger((false, 0)));
     packet_1: Opt::Packet(PacketType::One) => Same, Same;
