@@ -182,7 +182,7 @@ impl InetPort {
     fn linger_zero(&self) -> bool {
         matches!(
             sockopt::get(self.sock.as_fd(), &OptName::Linger),
-            Ok(Some(Opt::Linger(true, 0)))
+            Ok(Some(Opt::Linger((true, 0))))
         )
     }
 }

@@ -75,7 +75,7 @@ fn close_with_a_queue_waits_until_every_byte_is_written() {
 
 #[test]
 fn close_with_linger_zero_drops_the_queue() {
-    let (c, mut peer) = passive(&[Opt::Linger(true, 0)]);
+    let (c, mut peer) = passive(&[Opt::Linger((true, 0))]);
     c.send(&pattern(BIG)[..]).unwrap();
     c.port().close().unwrap();
     let (got, _) = read_to_end(&mut peer);

@@ -96,7 +96,7 @@ fn oversize_frame_is_tcp_error_emsgsize_then_passive() {
 
 #[test]
 fn reset_with_show_econnreset_is_tcp_error_then_closed() {
-    let (c, s) = pair(&[Opt::Linger(true, 0)], &[Opt::ShowEconnreset(true)]);
+    let (c, s) = pair(&[Opt::Linger((true, 0))], &[Opt::ShowEconnreset(true)]);
     s.port().setopts(&[Opt::Active(Active::True)]).unwrap();
     c.send("abc").unwrap();
     assert_eq!(data(&s), b"abc");

@@ -3,7 +3,8 @@
 //! - [`process`]: processes (threads) with mailboxes, `self_pid`, `spawn`,
 //!   selective `receive`: the ownership model of gen_tcp.
 //! - [`error`]: [`Error`], reasons with Erlang's names.
-//! - [`options`]: [`Opt`], one variant per gen_tcp option, and their state.
+//! - [`options`]: [`Opt`], one variant per gen_tcp option, generated with
+//!   everything else about options from one table ([`options::table`]).
 //! - [`active`]: `{active, N}` counting.
 //! - [`packet`]: `{packet, Type}` framing, pure decoders.
 //! - [`inbound`]: received bytes waiting to make a packet.
@@ -37,7 +38,7 @@ pub use addr::{Address, Family, SockAddr};
 pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
 pub use data::{Data, IoData};
 pub use error::{Error, Result};
-pub use options::{CreateOpts, Deliver, Ifaddr, Mode, Opt, OptName, SockOpts};
+pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};
 pub use packet::{HttpPacket, PacketType};
 pub use process::{Message, Pid};
 pub use socket::{Owner, Port, Shutdown, Socket, SocketId};

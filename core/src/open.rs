@@ -5,7 +5,8 @@
 
 use crate::addr::{Family, SockAddr};
 use crate::error::{Error, Result};
-use crate::options::CreateOpts;
+use crate::options::policy::{self, SetRule};
+use crate::options::{CreateOpts, Fd};
 use crate::sys::{self, Wait};
 use crate::syscall;
 use socket2::{Domain, Protocol, Socket, Type};
@@ -14,17 +15,18 @@ use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
 /// is bound or connected (buffer sizes must be set before the handshake to
-/// count). `nodelay` on a `local` socket is the documented difference:
-/// `enotsup` on the `socket` backend, silently ignored on `inet`.
+/// count), under the same rules as `setopts` ([`policy::set_rule`]: e.g.
+/// `nodelay` on a `local` socket, `enotsup` on `socket`, ignored on `inet`).
 fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
     for opt in &c.opts {
-        if family == Family::Local && matches!(opt, crate::Opt::Nodelay(_)) {
-            match c.backend {
-                crate::InetBackend::Socket => return Err(Error::Enotsup),
-                crate::InetBackend::Inet => continue,
+        match policy::set_rule(c.backend, opt, family == Family::Local) {
+            SetRule::Apply => {
+                crate::sockopt::set_on(s, opt)
+                    .map_err(|e| policy::kernel_refusal(c.backend, opt, e))?;
             }
+            SetRule::Ignore => {}
+            SetRule::Refuse(e) => return Err(e),
         }
-        crate::sockopt::set_on(s, opt)?;
     }
     Ok(())
 }
@@ -56,6 +58,8 @@ fn in_netns<T: Send>(
     std::thread::scope(|scope| {
         scope
             .spawn(move || {
+                // SAFETY: `ns` is an open file for the call; setns changes
+                // only this short-lived thread's namespace.
                 syscall!(setns(ns.as_raw_fd(), libc::CLONE_NEWNET))?;
                 f()
             })
@@ -65,24 +69,16 @@ fn in_netns<T: Send>(
     })
 }
 
-fn adopt(fd: RawFd) -> Result<Socket> {
-    // `{fd, Fd}` hands the descriptor to gen_tcp, which closes it on close.
-    let mut ty: libc::c_int = 0;
-    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-    syscall!(getsockopt(
-        fd,
-        libc::SOL_SOCKET,
-        libc::SO_TYPE,
-        (&mut ty as *mut libc::c_int).cast(),
-        &mut len
-    ))
-    .map_err(|_| Error::Posix(libc::EBADF))?;
-    if ty != libc::SOCK_STREAM {
-        return Err(Error::Einval);
+/// Takes the descriptor of `{fd, Fd}`: gen_tcp owns it from now on and
+/// closes it on close. One already taken by an earlier `listen`/`connect`
+/// is `ebadf`, as OTP answers for a descriptor that is not open.
+fn adopt(fd: &Fd) -> Result<Socket> {
+    let s = Socket::from(fd.take().ok_or(Error::Posix(libc::EBADF))?);
+    match s.r#type() {
+        Ok(t) if t == Type::STREAM => {}
+        Ok(_) => return Err(Error::Einval),
+        Err(_) => return Err(Error::Posix(libc::EBADF)),
     }
-    // SAFETY: the caller gives up `fd` by passing `{fd, Fd}`; it is an
-    // open stream socket (checked just above).
-    let s = unsafe { Socket::from_raw_fd(fd) };
     s.set_nonblocking(true)?;
     s.set_cloexec(true)?;
     Ok(s)
@@ -91,7 +87,7 @@ fn adopt(fd: RawFd) -> Result<Socket> {
 /// A listening descriptor for `listen(Port, Opts)`.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let port = if port == 0 { c.port } else { Some(port) };
-    let s = match c.fd {
+    let s = match &c.fd {
         Some(fd) => {
             let s = adopt(fd)?;
             let family = c.family_for(Some(&sockname(&s)?));
@@ -124,7 +120,7 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 /// A connected descriptor for `connect(Address, Port, Opts, Timeout)`:
 /// each address is tried in turn until one connects or `deadline` passes.
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) -> Result<Socket> {
-    if let Some(fd) = c.fd {
+    if let Some(fd) = &c.fd {
         let s = adopt(fd)?;
         let family = c.family_for(Some(&sockname(&s)?));
         set_kernel_opts(&s, family, c)?;

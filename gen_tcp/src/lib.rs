@@ -37,6 +37,7 @@ use gen_tcp_backend_socket as socket_backend;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use gen_tcp_core::options;
 pub use gen_tcp_core::packet::{self, HttpPacket, PacketType};
 pub use gen_tcp_core::process::{
     self, receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle, Message, Pid,
@@ -44,8 +45,8 @@ pub use gen_tcp_core::process::{
 pub use gen_tcp_core::socket::Shutdown;
 pub use gen_tcp_core::{
     default_backend, set_default_backend, Active, Address, CreateOpts, Data, Deliver, Error,
-    Family, Ifaddr, InetBackend, IoData, Mode, Opt, OptName, Result, SockAddr, Socket, Stat,
-    BACKEND_ENV,
+    Family, Fd, Ifaddr, InetBackend, IoData, Mode, Opt, OptName, Result, SockAddr, Socket, Stat,
+    TypedOpts, BACKEND_ENV,
 };
 
 fn open_listen(port: u16, c: &CreateOpts) -> Result<Socket> {

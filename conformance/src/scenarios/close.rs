@@ -73,7 +73,7 @@ fn linger_zero_drops_rest(ctx: &Ctx) -> Check {
     let (c, s, data, sent) = send_to_non_reader(ctx)?;
     step(
         "setopts linger",
-        gen_tcp::setopts(&c, &[Opt::Linger(true, 0)]),
+        gen_tcp::setopts(&c, &[Opt::Linger((true, 0))]),
     )?;
     let reader = delayed_reader(s);
     let t = Instant::now();
@@ -98,7 +98,7 @@ fn linger_zero_drops_rest(ctx: &Ctx) -> Check {
 /// `closed`, then `enotconn` on `inet` (the port is gone) and `closed` on
 /// `socket`. Without linger the peer reads `hello` then `closed`.
 fn linger_zero_after_completed_send(ctx: &Ctx) -> Check {
-    let linger0 = [Opt::Linger(true, 0)];
+    let linger0 = [Opt::Linger((true, 0))];
     let recv = |s: &gen_tcp::Socket| bytes(gen_tcp::recv(s, 0, Some(WAIT)));
     // The reset travels after the data; nothing announces either.
     let settle = || std::thread::sleep(Duration::from_millis(50));
