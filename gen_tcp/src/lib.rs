@@ -73,7 +73,7 @@ pub fn listen(port: u16, opts: &[Opt]) -> Result<Socket> {
 /// `closed` when the listen socket is closed, `timeout`, or
 /// `system_limit` when out of descriptors.
 pub fn accept(listen_socket: &Socket, timeout: Option<Duration>) -> Result<Socket> {
-    listen_socket.port().accept(timeout)
+    listen_socket.accept(timeout)
 }
 
 /// `connect(Address, Port, Options, Timeout)`: `address` is an IP address,
@@ -115,12 +115,12 @@ pub fn recv(socket: &Socket, length: usize, timeout: Option<Duration>) -> Result
 
 /// `close(Socket)`.
 pub fn close(socket: &Socket) -> Result<()> {
-    socket.port().close()
+    socket.close()
 }
 
 /// `shutdown(Socket, How)`.
 pub fn shutdown(socket: &Socket, how: Shutdown) -> Result<()> {
-    socket.port().shutdown(how)
+    socket.shutdown(how)
 }
 
 /// `controlling_process(Socket, Pid)`: only the owner may call it
@@ -132,27 +132,27 @@ pub fn controlling_process(socket: &Socket, pid: Pid) -> Result<()> {
 
 /// `inet:setopts(Socket, Options)`.
 pub fn setopts(socket: &Socket, opts: &[Opt]) -> Result<()> {
-    socket.port().setopts(opts)
+    socket.setopts(opts)
 }
 
 /// `inet:getopts(Socket, Names)`.
 pub fn getopts(socket: &Socket, names: &[OptName]) -> Result<Vec<Opt>> {
-    socket.port().getopts(names)
+    socket.getopts(names)
 }
 
 /// `inet:port(Socket)`: the local port (0 for `local` sockets).
 pub fn port(socket: &Socket) -> Result<u16> {
-    Ok(socket.port().sockname()?.port())
+    Ok(socket.sockname()?.port())
 }
 
 /// `inet:peername(Socket)`.
 pub fn peername(socket: &Socket) -> Result<SockAddr> {
-    socket.port().peername()
+    socket.peername()
 }
 
 /// `inet:sockname(Socket)`.
 pub fn sockname(socket: &Socket) -> Result<SockAddr> {
-    socket.port().sockname()
+    socket.sockname()
 }
 
 /// `inet:getstat(Socket, Stats)`; an empty list asks for all of them.
@@ -162,7 +162,7 @@ pub fn getstat(socket: &Socket, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
     } else {
         stats
     };
-    socket.port().getstat(stats)
+    socket.getstat(stats)
 }
 
 /// The `inet` module's helpers, under the names Erlang code uses.
