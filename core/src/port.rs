@@ -177,7 +177,8 @@ fn as_owned(port: &Arc<dyn Port>) -> Weak<dyn OwnedResource> {
 }
 
 /// What a backend does with a [`Socket`] and a user never does: make one
-/// from a [`Port`], and reach the port behind one.
+/// from a [`Port`], and reach the port behind one. Implemented for
+/// [`Socket`] only.
 ///
 /// ```
 /// use gen_tcp_core::port::SocketExt;
@@ -199,6 +200,8 @@ pub trait SocketExt: sealed::Sealed {
     fn port(&self) -> &dyn Port;
 }
 
+// Not listed among `Socket`'s traits: a user of the socket never needs it.
+#[doc(hidden)]
 impl SocketExt for Socket {
     fn new(port: Arc<dyn Port>) -> Socket {
         if let Some(p) = port.owner().pid().process() {
@@ -216,12 +219,13 @@ impl SocketExt for Socket {
     }
 }
 
-/// Ids for the ports a backend makes.
+/// Ids for the ports a backend makes. Implemented for [`SocketId`] only.
 pub trait SocketIdExt: sealed::Sealed {
     /// A new, never-used id.
     fn next() -> Self;
 }
 
+#[doc(hidden)]
 impl SocketIdExt for SocketId {
     fn next() -> SocketId {
         SocketId::fresh()
