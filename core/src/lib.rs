@@ -32,30 +32,42 @@ compile_error!(
      (accept4, SO_BINDTODEVICE, setns, abstract unix addresses)"
 );
 
-pub mod active;
-pub mod addr;
-pub mod backend;
-pub mod data;
-pub mod deliver;
-pub mod error;
-pub mod inbound;
-pub mod open;
-pub mod options;
-pub mod packet;
-pub mod port;
-pub mod process;
-pub mod socket;
-pub mod sockopt;
-pub mod stats;
+/// Compiles the items only on Linux, so that elsewhere the one error is
+/// the `compile_error!` above, not a page of missing `libc` names.
+macro_rules! linux_only {
+    ($($item:item)*) => { $( #[cfg(target_os = "linux")] $item )* };
+}
+
+// Not inside the macro: `syscall!` is exported from it, and a macro
+// defined by a macro's expansion cannot be named by path.
+#[cfg(target_os = "linux")]
 pub mod sys;
 
-pub use active::Active;
-pub use addr::{Address, Family, SockAddr};
-pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
-pub use data::{Data, IoData};
-pub use error::{Error, Result};
-pub use options::{CreateOpts, Deliver, Ifaddr, Mode, Opt, OptName, SockOpts};
-pub use packet::{HttpPacket, PacketType};
-pub use process::{Message, Pid};
-pub use socket::{Shutdown, Socket, SocketId};
-pub use stats::{Counters, Stat};
+linux_only! {
+    pub mod active;
+    pub mod addr;
+    pub mod backend;
+    pub mod data;
+    pub mod deliver;
+    pub mod error;
+    pub mod inbound;
+    pub mod open;
+    pub mod options;
+    pub mod packet;
+    pub mod port;
+    pub mod process;
+    pub mod socket;
+    pub mod sockopt;
+    pub mod stats;
+
+    pub use active::Active;
+    pub use addr::{Address, Family, SockAddr};
+    pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
+    pub use data::{Data, IoData};
+    pub use error::{Error, Result};
+    pub use options::{CreateOpts, Deliver, Ifaddr, Mode, Opt, OptName, SockOpts};
+    pub use packet::{HttpPacket, PacketType};
+    pub use process::{Message, Pid};
+    pub use socket::{Shutdown, Socket, SocketId};
+    pub use stats::{Counters, Stat};
+}

@@ -87,6 +87,15 @@ pub use gen_tcp_core::{
     SocketId, Stat, BACKEND_ENV,
 };
 
+/// The byte buffer of [`Data::Binary`] and [`Error::TimeoutRest`], from
+/// the `bytes` crate: cheap to clone and to slice.
+///
+/// ```
+/// let rest = gen_tcp::Error::TimeoutRest(gen_tcp::Bytes::from_static(b"unsent"));
+/// assert_eq!(rest.to_string(), "{timeout, <<6 bytes>>}");
+/// ```
+pub use bytes::Bytes;
+
 /// A gen_tcp option, one variant per option of the reference page; a
 /// list of them is what `listen`, `connect` and `setopts` take.
 ///
