@@ -20,6 +20,28 @@ examples:
 matrix:
     cargo test -p conformance --quiet -- --nocapture
 
+# The crates we publish, in dependency order.
+published := "-p gen_tcp_core -p gen_tcp_backend_inet -p gen_tcp_backend_socket -p gen_tcp"
+
+# Check that the published crates would publish: crates.io's metadata and a LICENSE on each,
+# `cargo package` (each crate built from its package, against the others' packages) and
+# `cargo publish --dry-run`, no unused dependency, and the rust-version really builds.
+package:
+    python3 .ci/check_package.py
+    RUSTFLAGS="-D unused_crate_dependencies" cargo check --quiet --lib {{published}} --target-dir target/udeps
+    cargo package --quiet --allow-dirty {{published}}
+    cargo publish --dry-run --quiet --allow-dirty {{published}}
+    just msrv
+
+# Build every member with the oldest Rust it claims (rust-version), installing that toolchain.
+msrv:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    v=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+    rustup toolchain install "$v" --profile minimal --no-self-update >/dev/null 2>&1 || rustup toolchain install "$v" --profile minimal --no-self-update
+    cargo "+$v" check --quiet --workspace --all-targets --target-dir target/msrv
+    echo "msrv: every member builds with Rust $v"
+
 # Clippy, rustfmt and rustdoc, as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
