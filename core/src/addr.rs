@@ -202,6 +202,11 @@ impl From<[u8; 4]> for Address {
 }
 
 /// The address family options `inet`, `inet6` and `local`.
+///
+/// ```
+/// use gen_tcp_core::{Family, SockAddr};
+/// assert_eq!(Family::of(&SockAddr::Local("/tmp/s".into())), Family::Local);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     /// `inet`: IPv4.

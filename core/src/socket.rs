@@ -18,6 +18,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How `shutdown` closes a socket: `read`, `write` or `read_write`.
+///
+/// ```
+/// use gen_tcp_core::Shutdown;
+/// assert_eq!(std::net::Shutdown::from(Shutdown::ReadWrite), std::net::Shutdown::Both);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shutdown {
     /// `read`: no more reading.
@@ -30,6 +35,10 @@ pub enum Shutdown {
 
 impl Shutdown {
     /// The `libc::SHUT_*` value.
+    ///
+    /// ```
+    /// assert_eq!(gen_tcp_core::Shutdown::Write.how(), libc::SHUT_WR);
+    /// ```
     pub fn how(self) -> i32 {
         match self {
             Shutdown::Read => libc::SHUT_RD,

@@ -82,10 +82,116 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 pub use gen_tcp_core::{
-    default_backend, set_default_backend, Active, Address, Data, Deliver, Family, HttpPacket,
-    Ifaddr, InetBackend, IoData, Mode, OptName, PacketType, Pid, Result, Shutdown, SockAddr,
-    SocketId, Stat, BACKEND_ENV,
+    default_backend, set_default_backend, Address, Data, Family, InetBackend, IoData, Pid,
+    Shutdown, SockAddr, Stat, BACKEND_ENV,
 };
+
+/// The result of a gen_tcp call: `Ok` or an [`Error`], Erlang's
+/// `{ok, Value} | {error, Reason}`.
+///
+/// ```
+/// fn local_port() -> gen_tcp::Result<u16> {
+///     let l = gen_tcp::listen(0, &[])?;
+///     gen_tcp::port(&l)
+/// }
+/// assert!(local_port()? > 0);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Result;
+
+/// A socket's identity: the `N` of `#Port<0.N>`.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let a = gen_tcp::listen(0, &[])?;
+/// let b = gen_tcp::listen(0, &[])?;
+/// let names = HashMap::from([(a.id(), "a"), (b.id(), "b")]);
+/// assert_eq!(names[&a.clone().id()], "a"); // every handle has the socket's id
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::SocketId;
+
+/// `{active, _}`: how a socket delivers what it receives.
+///
+/// ```
+/// use gen_tcp::{Active, Opt, OptName};
+/// let l = gen_tcp::listen(0, &[Opt::Active(Active::Once)])?;
+/// assert_eq!(gen_tcp::getopts(&l, &[OptName::Active])?, [Opt::Active(Active::Once)]);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Active;
+
+/// `{mode, list | binary}` (also the options `list` and `binary`).
+///
+/// ```
+/// use gen_tcp::{Mode, Opt, OptName};
+/// let l = gen_tcp::listen(0, &[Opt::Mode(Mode::Binary)])?;
+/// assert_eq!(gen_tcp::getopts(&l, &[OptName::Mode])?, [Opt::Mode(Mode::Binary)]);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Mode;
+
+/// `{deliver, port | term}`.
+///
+/// ```
+/// use gen_tcp::{Deliver, Opt, OptName};
+/// let l = gen_tcp::listen(0, &[Opt::Deliver(Deliver::Port)])?;
+/// assert_eq!(gen_tcp::getopts(&l, &[OptName::Deliver])?, [Opt::Deliver(Deliver::Port)]);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Deliver;
+
+/// `{ifaddr, _}`: the local address to bind.
+///
+/// ```
+/// use gen_tcp::{Ifaddr, Opt};
+/// let l = gen_tcp::listen(0, &[Opt::Ifaddr(Ifaddr::Ip([127, 0, 0, 1].into()))])?;
+/// assert_eq!(gen_tcp::sockname(&l)?.to_string(), format!("127.0.0.1:{}", gen_tcp::port(&l)?));
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Ifaddr;
+
+/// An option's name, as `getopts` takes it.
+///
+/// ```
+/// use gen_tcp::{Opt, OptName};
+/// let l = gen_tcp::listen(0, &[Opt::Nodelay(true)])?;
+/// assert_eq!(gen_tcp::getopts(&l, &[OptName::Nodelay])?, [Opt::Nodelay(true)]);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::OptName;
+
+/// `{packet, _}`: how the byte stream is cut into packets.
+///
+/// ```
+/// use gen_tcp::{Active, Opt, PacketType};
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// let opts = [Opt::Packet(PacketType::Line), Opt::Active(Active::False)];
+/// let l = gen_tcp::listen(0, &opts)?;
+/// let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &opts, WAIT)?;
+/// let s = gen_tcp::accept(&l, WAIT)?;
+/// gen_tcp::send(&c, "one\ntwo\n")?;
+/// assert_eq!(gen_tcp::recv(&s, 0, WAIT)?, b"one\n"); // a line at a time
+/// assert_eq!(gen_tcp::recv(&s, 0, WAIT)?, b"two\n");
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::PacketType;
+
+/// What `{packet, http}` delivers: a request or status line, a header, or
+/// the end of the headers.
+///
+/// ```
+/// use gen_tcp::{Active, Data, HttpPacket, Opt, PacketType};
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// let l = gen_tcp::listen(0, &[Opt::Packet(PacketType::HttpBin), Opt::Active(Active::False)])?;
+/// let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &[], WAIT)?;
+/// let s = gen_tcp::accept(&l, WAIT)?;
+/// gen_tcp::send(&c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")?;
+/// let Data::Http(HttpPacket::Request { version, .. }) = gen_tcp::recv(&s, 0, WAIT)? else { panic!() };
+/// assert_eq!(version, (1, 1));
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::HttpPacket;
 
 /// The byte buffer of [`Data::Binary`] and [`Error::TimeoutRest`], from
 /// the `bytes` crate: cheap to clone and to slice.
@@ -178,9 +284,26 @@ pub use gen_tcp_core::Message;
 /// messages, as Erlang processes do. See [`guide::processes`].
 pub mod process {
     pub use gen_tcp_core::process::{
-        mailbox_len, receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle,
-        Message, Pid,
+        mailbox_len, receive, receive_match, self_pid, spawn, spawn_with_handle, Message, Pid,
     };
+
+    /// ```
+    /// use gen_tcp::{Active, Message, Opt};
+    /// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+    /// let l = gen_tcp::listen(0, &[Opt::Binary, Opt::Active(Active::True)])?;
+    /// let port = gen_tcp::port(&l)?;
+    /// let c1 = gen_tcp::connect("127.0.0.1", port, &[], WAIT)?;
+    /// let s1 = gen_tcp::accept(&l, WAIT)?;
+    /// let c2 = gen_tcp::connect("127.0.0.1", port, &[], WAIT)?;
+    /// let s2 = gen_tcp::accept(&l, WAIT)?;
+    /// gen_tcp::send(&c1, "first")?;
+    /// gen_tcp::send(&c2, "second")?;
+    /// // Take s2's message first, whatever arrived first; s1's stays.
+    /// assert!(matches!(gen_tcp::receive_from(&s2, WAIT), Some(Message::Tcp(_, d)) if d == b"second"));
+    /// assert!(matches!(gen_tcp::receive_from(&s1, WAIT), Some(Message::Tcp(_, d)) if d == b"first"));
+    /// # Ok::<(), gen_tcp::Error>(())
+    /// ```
+    pub use gen_tcp_core::process::receive_from;
 }
 
 pub use process::{receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle};
