@@ -15,7 +15,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How `shutdown` closes a socket: `read`, `write` or `read_write`.
 ///
@@ -126,7 +126,7 @@ impl Socket {
     /// socket (`timeout` when none comes in time, `closed` when the listen
     /// socket is closed). The caller owns the new socket.
     pub fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
-        self.port.accept(timeout)
+        self.port.accept(finite(timeout))
     }
 
     /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
@@ -136,7 +136,7 @@ impl Socket {
 
     /// `recv(Socket, Length, Timeout)` on a passive socket.
     pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
-        self.port.recv(length, timeout)
+        self.port.recv(length, finite(timeout))
     }
 
     /// `close(Socket)`: closes the socket for every handle.
@@ -194,6 +194,13 @@ impl Socket {
     fn is_listener(&self) -> bool {
         socket2::SockRef::from(self).is_listener().unwrap_or(false)
     }
+}
+
+/// A timeout past what the clock can count (`Duration::MAX`) is no
+/// deadline at all: `None`, so that no backend adds it to `Instant::now()`
+/// and overflows.
+fn finite(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.filter(|&t| Instant::now().checked_add(t).is_some())
 }
 
 impl PartialEq for Socket {
