@@ -318,6 +318,12 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_timeout_is_a_timeout_not_a_panic() {
+        self_pid().send_user(1u8);
+        assert!(receive(Some(Duration::MAX)).is_some());
+    }
+
+    #[test]
     fn a_waiting_receiver_wakes_on_send() {
         let me = self_pid();
         let child = spawn(move || {
