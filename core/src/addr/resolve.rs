@@ -44,9 +44,23 @@ pub(crate) fn reason(rc: libc::c_int, errno: Option<i32>) -> Error {
     }
 }
 
+/// True for a name under `.invalid`, which RFC 6761 (6.4) reserves so
+/// that it never resolves: resolver libraries "SHOULD always return
+/// immediate negative responses", without asking a name server.
+fn is_special_invalid(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host).as_bytes();
+    let tld = b"invalid";
+    name.len() >= tld.len()
+        && name[name.len() - tld.len()..].eq_ignore_ascii_case(tld)
+        && (name.len() == tld.len() || name[name.len() - tld.len() - 1] == b'.')
+}
+
 /// The addresses of `host` in `family`, with `port`, in the resolver's
 /// order, each once.
 pub(crate) fn lookup(host: &str, family: Family, port: u16) -> Result<Vec<SocketAddr>> {
+    if is_special_invalid(host) {
+        return Err(Error::Nxdomain);
+    }
     let host = CString::new(host).map_err(|_| Error::Einval)?;
     // SAFETY: an all-zero addrinfo is a valid "no hints" value; the
     // fields that matter are set below.
@@ -185,6 +199,16 @@ mod tests {
         // An IPv6 literal has no IPv4 address.
         assert_eq!(lookup("::1", Family::Inet, 9), Err(Error::Nxdomain));
         assert_eq!(lookup("a\0b", Family::Inet, 9), Err(Error::Einval));
+    }
+
+    #[test]
+    fn names_under_invalid_never_resolve_and_ask_nobody() {
+        for name in ["nonexistent.invalid", "a.b.INVALID.", "invalid"] {
+            assert_eq!(lookup(name, Family::Inet, 80), Err(Error::Nxdomain), "{name}");
+        }
+        for name in ["notinvalid", "invalid.example", "x.invalidx"] {
+            assert!(!is_special_invalid(name), "{name}");
+        }
     }
 
     #[test]
