@@ -20,6 +20,33 @@ examples:
 matrix:
     cargo test -p conformance --quiet -- --nocapture
 
+# The crates we publish, in dependency order.
+published := "-p gen_tcp_core -p gen_tcp_backend_inet -p gen_tcp_backend_socket -p gen_tcp"
+
+# Check that the published crates would publish: crates.io's metadata and a LICENSE on each,
+# `cargo package` (each crate built from its package, against the others' packages) and
+# `cargo publish --dry-run`, no unused dependency, and the rust-version really builds.
+package:
+    python3 .ci/check_package.py
+    RUSTFLAGS="-D unused_crate_dependencies" cargo check --quiet --lib {{published}} --target-dir target/udeps
+    cargo package --quiet --allow-dirty {{published}}
+    cargo publish --dry-run --quiet --allow-dirty {{published}}
+    just msrv
+
+# Build every member with the oldest Rust it claims (rust-version), installing that toolchain.
+# Where no toolchain can be downloaded it says so and skips the build (clippy's
+# incompatible_msrv, in `just lint`, still holds the std API to rust-version).
+msrv:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    v=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+    if ! rustup toolchain install "$v" --profile minimal --no-self-update >/dev/null 2>&1; then
+        echo "msrv: SKIPPED: could not install Rust $v here"
+        exit 0
+    fi
+    cargo "+$v" check --quiet --workspace --all-targets --target-dir target/msrv
+    echo "msrv: every member builds with Rust $v"
+
 # Clippy, rustfmt and rustdoc, as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings

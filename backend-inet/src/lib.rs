@@ -24,6 +24,7 @@
 //!   owner in order.
 //!
 //! ```
+//! use gen_tcp_core::port::SocketExt;
 //! use gen_tcp_core::{Active, CreateOpts, Opt, SockAddr};
 //! let l = gen_tcp_backend_inet::listen(0, &CreateOpts::parse(&[Opt::Active(Active::False)])?)?;
 //! let addr = SockAddr::Inet(([127, 0, 0, 1], l.port().sockname()?.port()).into());

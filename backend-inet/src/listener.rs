@@ -5,10 +5,11 @@
 
 use crate::port::InetPort;
 use gen_tcp_core::options::policy;
+use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    open, Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
-    SockAddr, SockOpts, Socket, SocketId, Stat,
+    open, Counters, Data, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr, SockOpts,
+    Socket, SocketId, Stat,
 };
 use parking_lot::Mutex;
 use std::os::fd::{AsFd, AsRawFd, RawFd};

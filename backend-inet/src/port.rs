@@ -7,10 +7,11 @@ use crate::queue::OutQueue;
 use crate::state::State;
 use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::options::policy;
+use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
 use gen_tcp_core::process::Message;
 use gen_tcp_core::{
-    open, sockopt, sys, Counters, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
-    SockAddr, SockOpts, Socket, SocketId, Stat,
+    open, sockopt, sys, Counters, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    SockOpts, Socket, SocketId, Stat,
 };
 use mio::Interest;
 use parking_lot::{Condvar, Mutex, MutexGuard};

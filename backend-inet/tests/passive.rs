@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Active, CreateOpts, Error, Opt, OptName, PacketType, Shutdown, SockAddr};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};

@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Error, Opt, Shutdown};
 use std::io::Read;
 use std::time::{Duration, Instant};

@@ -11,6 +11,7 @@
 //! - `shutdown` takes effect at once; `close` wakes every blocked call.
 //!
 //! ```
+//! use gen_tcp_core::port::SocketExt;
 //! use gen_tcp_core::{Active, CreateOpts, InetBackend, Opt};
 //! let c = CreateOpts::parse(&[Opt::InetBackend(InetBackend::Socket), Opt::Binary,
 //!                             Opt::Active(Active::False)]).unwrap();

@@ -9,11 +9,11 @@
 use crate::state::{Phase, State};
 use crate::{options, poller};
 use gen_tcp_core::open;
+use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
 use gen_tcp_core::stats::Stat;
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, SockAddr, SockOpts,
-    Socket, SocketId,
+    Counters, Data, Error, InetBackend, Opt, OptName, Result, SockAddr, SockOpts, Socket, SocketId,
 };
 use parking_lot::Mutex;
 use std::os::fd::{AsRawFd, RawFd};

@@ -6,8 +6,9 @@ use crate::state::Phase;
 use bytes::{Bytes, BytesMut};
 use gen_tcp_core::error::io_reason;
 use gen_tcp_core::packet::send_header;
+use gen_tcp_core::port::Port;
 use gen_tcp_core::sys::{self, Wait};
-use gen_tcp_core::{Error, Port, Result};
+use gen_tcp_core::{Error, Result};
 use std::io;
 
 /// What is left of a frame when time runs out, header bytes included.

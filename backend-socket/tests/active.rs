@@ -3,6 +3,7 @@
 mod common;
 
 use common::{pair, T};
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{receive_from, self_pid, spawn_with_handle, Message};
 use gen_tcp_core::{Active, Error, Opt, OptName, PacketType, Socket};
 use std::time::Duration;

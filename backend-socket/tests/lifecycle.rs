@@ -5,6 +5,7 @@ mod common;
 
 use common::{connect_to, listener, opts, pair, T};
 use gen_tcp_backend_socket as backend;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{self_pid, spawn_with_handle};
 use gen_tcp_core::{Active, Error, Family, Ifaddr, Mode, Opt, OptName, Socket};
 use std::time::Duration;

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{pair, T};
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Data, Error, Opt, PacketType, Shutdown};
 use std::io::{Read, Write};
 use std::time::Duration;

@@ -153,7 +153,7 @@ impl Seen {
             Message::TcpClosed(_) => Seen::Closed,
             Message::TcpError(_, e) => Seen::Error(e),
             Message::TcpPassive(_) => Seen::Passive,
-            Message::User(_) => Seen::Other,
+            _ => Seen::Other,
         }
     }
 

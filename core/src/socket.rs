@@ -1,22 +1,28 @@
-//! The socket handle users hold, and the [`Port`] trait each backend implements.
+//! The socket handle users hold. What a backend implements behind it is in
+//! [`crate::port`].
 
 use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::{Data, IoData};
 use crate::error::{Error, Result};
 use crate::options::{Opt, OptName};
-use crate::process::{self, OwnedResource, Pid, Process};
+use crate::port::Port;
+use crate::process::Pid;
 use crate::stats::Stat;
-use parking_lot::Mutex;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How `shutdown` closes a socket: `read`, `write` or `read_write`.
+///
+/// ```
+/// use gen_tcp_core::Shutdown;
+/// assert_eq!(std::net::Shutdown::from(Shutdown::ReadWrite), std::net::Shutdown::Both);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shutdown {
     /// `read`: no more reading.
@@ -29,6 +35,10 @@ pub enum Shutdown {
 
 impl Shutdown {
     /// The `libc::SHUT_*` value.
+    ///
+    /// ```
+    /// assert_eq!(gen_tcp_core::Shutdown::Write.how(), libc::SHUT_WR);
+    /// ```
     pub fn how(self) -> i32 {
         match self {
             Shutdown::Read => libc::SHUT_RD,
@@ -38,13 +48,14 @@ impl Shutdown {
     }
 }
 
-/// A socket's identity, unique in the process for its lifetime.
+/// A socket's identity, unique in the program for its lifetime: the `N`
+/// of `#Port<0.N>`, usable as a map key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SocketId(u64);
 
 impl SocketId {
-    /// A new, never-used id.
-    pub fn next() -> SocketId {
+    /// A new, never-used id (backends reach it as `SocketIdExt::next`).
+    pub(crate) fn fresh() -> SocketId {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         SocketId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
@@ -55,180 +66,92 @@ impl SocketId {
     }
 }
 
-/// The controlling process of a socket.
+impl From<Shutdown> for std::net::Shutdown {
+    fn from(how: Shutdown) -> std::net::Shutdown {
+        match how {
+            Shutdown::Read => std::net::Shutdown::Read,
+            Shutdown::Write => std::net::Shutdown::Write,
+            Shutdown::ReadWrite => std::net::Shutdown::Both,
+        }
+    }
+}
+
+/// A gen_tcp socket: a listen socket or a connection, on either backend.
 ///
-/// Active messages go through [`Owner::deliver`], and
-/// `controlling_process` through [`Owner::transfer`]; both take the same
-/// lock, so a transfer moves the old owner's messages for this socket to
-/// the new owner in order and no message can slip in between.
-pub struct Owner {
-    process: Mutex<Arc<Process>>,
-}
-
-impl Owner {
-    /// The calling process owns the new socket.
-    pub fn new_for_caller() -> Owner {
-        Owner {
-            process: Mutex::new(process::current()),
-        }
-    }
-
-    /// The owner's pid.
-    pub fn pid(&self) -> Pid {
-        self.process.lock().pid()
-    }
-
-    /// Sends `msg` to the owner.
-    pub fn deliver(&self, msg: process::Message) {
-        self.process.lock().deliver(msg)
-    }
-
-    /// Runs `f` with the owner locked: deliveries made inside `f` through
-    /// the given process keep their order against a concurrent transfer.
-    pub fn with<R>(&self, f: impl FnOnce(&Process) -> R) -> R {
-        f(&self.process.lock())
-    }
-
-    /// `controlling_process(Socket, To)`: only the owner may call it
-    /// (`not_owner`). A dead `To` is `badarg` on `inet`; on `socket`, OTP
-    /// answers `ok` and the socket closes, as its new owner is gone.
-    pub fn transfer(&self, socket: &Socket, to: Pid) -> Result<()> {
-        let caller = process::self_pid();
-        let mut owner = self.process.lock();
-        if owner.pid() != caller {
-            return Err(Error::NotOwner);
-        }
-        if to == caller {
-            return Ok(());
-        }
-        let Some(new) = to.process().filter(|p| p.is_alive()) else {
-            return match socket.backend() {
-                InetBackend::Inet => Err(Error::Badarg),
-                InetBackend::Socket => {
-                    drop(owner);
-                    let _ = socket.port().close();
-                    Ok(())
-                }
-            };
-        };
-        owner.move_socket_messages(socket, &new);
-        *owner = new.clone();
-        drop(owner);
-        // Linked with the owner unlocked: if `new` has ended meanwhile,
-        // `link` closes the socket at once (through `owner_exited`).
-        new.link(socket.as_owned());
-        Ok(())
-    }
-}
-
-/// What a backend implements for each socket (a listen socket or a
-/// connected one). The gen_tcp front calls these; the shared pieces
-/// (options, framing, owner, counters) live in this crate.
-pub trait Port: OwnedResource + Send + Sync + 'static {
-    /// The socket's id.
-    fn id(&self) -> SocketId;
-    /// The backend this socket runs on.
-    fn backend(&self) -> InetBackend;
-    /// The controlling process.
-    fn owner(&self) -> &Owner;
-    /// `accept/2` on a listen socket.
-    fn accept(&self, timeout: Option<Duration>) -> Result<Socket>;
-    /// `send/2`: the chunks, in order, framed by `{packet, _}`.
-    fn send(&self, chunks: &[&[u8]]) -> Result<()>;
-    /// `recv/3`.
-    fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data>;
-    /// Reads up to `buf.len()` bytes of what `recv(S, 0)` would deliver,
-    /// keeping the rest for the next call; `Ok(0)` at end of stream.
-    fn read_into(&self, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize>;
-    /// `close/1`.
-    fn close(&self) -> Result<()>;
-    /// `shutdown/2`.
-    fn shutdown(&self, how: Shutdown) -> Result<()>;
-    /// `inet:setopts/2`.
-    fn setopts(&self, opts: &[Opt]) -> Result<()>;
-    /// `inet:getopts/2`.
-    fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>>;
-    /// `inet:peername/1`.
-    fn peername(&self) -> Result<SockAddr>;
-    /// `inet:sockname/1`.
-    fn sockname(&self) -> Result<SockAddr>;
-    /// `inet:getstat/2`.
-    fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>>;
-    /// The descriptor (kept valid, though unusable, after `close`).
-    fn raw_fd(&self) -> RawFd;
-    /// True once the socket is closed.
-    fn is_closed(&self) -> bool;
-    /// Closes because the owner process ended (it must not block the
-    /// ending thread); `close` unless a backend needs otherwise.
-    fn close_on_owner_exit(&self) {
-        let _ = self.close();
-    }
-}
-
-/// A port dies with its owner: when the owner process ends, the socket is
-/// closed (unless it was given to another process meanwhile).
-impl<T: Port> OwnedResource for T {
-    fn owner_exited(&self, pid: Pid) {
-        if self.owner().pid() == pid {
-            self.close_on_owner_exit();
-        }
-    }
-}
-
-/// A gen_tcp socket: a listen socket or a connection.
+/// A `Socket` is a handle, as an Erlang port term is: cheap to clone,
+/// every clone is the same socket, and it is `Send + Sync`, so any thread
+/// may use it. What ends the socket is not the handles but its life:
 ///
-/// Cheap to clone; every clone is the same socket (as an Erlang port
-/// term copied between processes). `Send + Sync`, so it can be given to
-/// another process.
+/// - [`close`](Socket::close) closes it at once, for every handle;
+/// - it closes when its controlling process (the thread that opened or
+///   accepted it, or the one it was given to with
+///   [`controlling_process`](Socket::controlling_process)) ends;
+/// - when the last handle is dropped, a passive socket is closed; an
+///   active one lives on while the backend reads for it, since every
+///   message it delivers carries a new handle.
+///
+/// Every operation is a method here and a function of the `gen_tcp`
+/// crate (`gen_tcp::send(&s, ..)` is `s.send(..)`); errors are
+/// [`Error`]s with Erlang's names. `std::io::Read` and `Write` work on
+/// `Socket` and `&Socket`.
 #[derive(Clone)]
 pub struct Socket {
-    port: Arc<dyn Port>,
+    pub(crate) port: Arc<dyn Port>,
 }
 
 impl Socket {
-    /// Wraps a backend's port and links it to its owner process, so that
-    /// the socket is closed when the owner ends.
-    pub fn new(port: Arc<dyn Port>) -> Socket {
-        let s = Socket { port };
-        if let Some(p) = s.port.owner().pid().process() {
-            p.link(s.as_owned());
-        }
-        s
-    }
-
-    /// Another handle to a port that [`Socket::new`] already wrapped,
-    /// without linking it to its owner again: what a backend uses to name
-    /// the socket in the messages it delivers (`{tcp, Socket, Data}`).
-    pub fn from_port(port: Arc<dyn Port>) -> Socket {
-        Socket { port }
-    }
-
-    fn as_owned(&self) -> std::sync::Weak<dyn OwnedResource> {
-        let weak: std::sync::Weak<dyn Port> = Arc::downgrade(&self.port);
-        weak
-    }
-
-    /// The backend's port.
-    pub fn port(&self) -> &dyn Port {
-        &*self.port
-    }
-
-    /// The socket's id.
+    /// The socket's id, unique for as long as the program runs.
     pub fn id(&self) -> SocketId {
         self.port.id()
     }
 
-    /// The backend this socket runs on.
+    /// The backend this socket runs on (`{inet_backend, _}`).
     pub fn backend(&self) -> InetBackend {
         self.port.backend()
     }
 
-    /// The controlling process.
+    /// The controlling process: the one active messages go to, whose end
+    /// closes the socket.
     pub fn owner(&self) -> Pid {
         self.port.owner().pid()
     }
 
-    /// `controlling_process(Socket, Pid)`.
+    /// True once the socket is closed: by [`close`](Socket::close), by its
+    /// owner's end, or by a failure the backend has reported as closing it.
+    pub fn is_closed(&self) -> bool {
+        self.port.is_closed()
+    }
+
+    /// `accept(ListenSocket, Timeout)`: the next connection on this listen
+    /// socket (`timeout` when none comes in time, `closed` when the listen
+    /// socket is closed). The caller owns the new socket.
+    pub fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
+        self.port.accept(finite(timeout))
+    }
+
+    /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
+    pub fn send(&self, data: impl IoData) -> Result<()> {
+        self.port.send(&data.slices())
+    }
+
+    /// `recv(Socket, Length, Timeout)` on a passive socket.
+    pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
+        self.port.recv(length, finite(timeout))
+    }
+
+    /// `close(Socket)`: closes the socket for every handle.
+    pub fn close(&self) -> Result<()> {
+        self.port.close()
+    }
+
+    /// `shutdown(Socket, How)`.
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        self.port.shutdown(how)
+    }
+
+    /// `controlling_process(Socket, Pid)`: only the owner may call it
+    /// (`not_owner`); in active mode the caller's messages for the socket
+    /// move to the new owner, in order.
     pub fn controlling_process(&self, to: Pid) -> Result<()> {
         if self.port.is_closed() {
             return Err(Error::Closed);
@@ -236,15 +159,48 @@ impl Socket {
         self.port.owner().transfer(self, to)
     }
 
-    /// `send(Socket, Packet)`.
-    pub fn send(&self, data: impl IoData) -> Result<()> {
-        self.port.send(&data.slices())
+    /// `inet:setopts(Socket, Options)`.
+    pub fn setopts(&self, opts: &[Opt]) -> Result<()> {
+        self.port.setopts(opts)
     }
 
-    /// `recv(Socket, Length, Timeout)`.
-    pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
-        self.port.recv(length, timeout)
+    /// `inet:getopts(Socket, Names)`.
+    pub fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
+        self.port.getopts(names)
     }
+
+    /// `inet:peername(Socket)`.
+    pub fn peername(&self) -> Result<SockAddr> {
+        self.port.peername()
+    }
+
+    /// `inet:sockname(Socket)`.
+    pub fn sockname(&self) -> Result<SockAddr> {
+        self.port.sockname()
+    }
+
+    /// `inet:getstat(Socket, Stats)`; an empty list asks for all of them
+    /// (`inet:getstat/1`).
+    pub fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
+        let stats = if stats.is_empty() {
+            &Stat::ALL[..]
+        } else {
+            stats
+        };
+        self.port.getstat(stats)
+    }
+
+    /// True for a listen socket (`SO_ACCEPTCONN`); false once closed.
+    fn is_listener(&self) -> bool {
+        socket2::SockRef::from(self).is_listener().unwrap_or(false)
+    }
+}
+
+/// A timeout past what the clock can count (`Duration::MAX`) is no
+/// deadline at all: `None`, so that no backend adds it to `Instant::now()`
+/// and overflows.
+fn finite(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.filter(|&t| Instant::now().checked_add(t).is_some())
 }
 
 impl PartialEq for Socket {
@@ -286,12 +242,17 @@ impl AsFd for Socket {
 }
 
 /// Reads what `recv(S, 0)` would deliver; end of stream is `Ok(0)`.
-/// The socket must be passive (`einval` otherwise).
+/// The socket must be a passive connection: an active socket is `einval`,
+/// a listen socket `enotconn` (as `recv` answers on one).
 impl io::Read for &Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.port.read_into(buf, None) {
             Ok(n) => Ok(n),
-            // End of stream, and what `inet` answers after it (`enotconn`).
+            // What `inet` answers after end of stream (`enotconn`) is end
+            // of stream again; on a listen socket it is the answer.
+            Err(Error::Posix(libc::ENOTCONN)) if self.is_listener() => {
+                Err(Error::Posix(libc::ENOTCONN).into())
+            }
             Err(Error::Closed) | Err(Error::Posix(libc::ENOTCONN)) => Ok(0),
             Err(e) => Err(e.into()),
         }

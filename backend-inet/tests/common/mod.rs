@@ -2,6 +2,7 @@
 //! `TcpStream` on the other, so each test sees exactly what the peer got.
 #![allow(dead_code)]
 
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Active, CreateOpts, Opt, SockAddr, Socket};
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};

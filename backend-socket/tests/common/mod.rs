@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use gen_tcp_backend_socket as backend;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Active, CreateOpts, InetBackend, Opt, Socket};
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Two scenarios per row of the option table (`core/src/options/table.rs`,
-//! read through `gen_tcp::options::spec`), run on both backends:
+//! read through `gen_tcp_core::options::spec`), run on both backends:
 //!
 //! - `options/table/<name>/default`: `getopts(S, [Name])` on a new listen
 //!   socket, client and accepted socket (OTP 25's answers: Q1 of
@@ -11,8 +11,8 @@
 
 use crate::ctx::{eq, step, Check, Ctx, WAIT};
 use crate::Scenario;
-use gen_tcp::options::spec::{self, Answer, OptSpec, Reported};
 use gen_tcp::{Opt, Socket};
+use gen_tcp_core::options::spec::{self, Answer, OptSpec, Reported};
 
 /// The most rows the table may have (the scenario functions below are
 /// instantiated for each index up to it).

@@ -8,8 +8,8 @@
 use super::option_table::{plain, round_trip};
 use crate::ctx::{eq, posix, step, Check, Ctx, WAIT};
 use crate::Scenario;
-use gen_tcp::options::spec::Answer;
 use gen_tcp::{Active, Error, InetBackend, Mode, Opt, OptName, PacketType};
+use gen_tcp_core::options::spec::Answer;
 
 crate::scenarios! {
     "options/getopts_of_no_names_is_empty" => getopts_of_no_names_is_empty;

@@ -79,10 +79,10 @@ impl Opt {
 
 impl TypedOpts for Socket {
     fn setopt(&self, opt: Opt) -> Result<()> {
-        self.port().setopts(std::slice::from_ref(&opt))
+        self.setopts(std::slice::from_ref(&opt))
     }
 
     fn getopt(&self, name: OptName) -> Result<Option<Opt>> {
-        Ok(self.port().getopts(std::slice::from_ref(&name))?.pop())
+        Ok(self.getopts(std::slice::from_ref(&name))?.pop())
     }
 }
