@@ -166,31 +166,26 @@ fn draw(
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
 
+    // Bars first, then the 1.0 line over them, then the values over the
+    // line, each on a white patch so that a line through it leaves it
+    // legible.
+    let mut values: Vec<(String, (i32, i32))> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         let slots = g.bars.len().max(1) as f64;
         let w = 0.84 / slots;
         for (k, &(si, ratio)) in g.bars.iter().enumerate() {
             let x0 = gi as f64 + 0.08 + k as f64 * w;
             let (_, colour, _) = SERIES[si];
+            let centre = x0 + w / 2.0;
             match ratio {
                 Some(r) => {
                     chart.draw_series([Rectangle::new(
                         [(x0 + 0.06 * w, 0.0), (x0 + 0.94 * w, r)],
                         colour.filled(),
                     )])?;
-                    chart.draw_series([Text::new(
-                        format!("{r:.2}"),
-                        (x0 + w / 2.0, r + top * 0.008),
-                        centred(12, VPos::Bottom),
-                    )])?;
+                    values.push((format!("{r:.2}"), chart.backend_coord(&(centre, r))));
                 }
-                None => {
-                    chart.draw_series([Text::new(
-                        "n/a",
-                        (x0 + w / 2.0, top * 0.01),
-                        centred(11, VPos::Bottom).color(&RGBColor(120, 120, 120)),
-                    )])?;
-                }
+                None => values.push(("n/a".into(), chart.backend_coord(&(centre, 0.0)))),
             }
         }
         // The group's name under the axis, one line or two.
@@ -212,6 +207,14 @@ fn draw(
             BLACK.stroke_width(2),
         )])?;
         x += 2.0 * dash;
+    }
+    for (value, (x, y)) in values {
+        let half = 4 * value.len() as i32;
+        root.draw(&Rectangle::new(
+            [(x - half, y - 17), (x + half, y - 3)],
+            WHITE.filled(),
+        ))?;
+        root.draw(&Text::new(value, (x, y - 4), centred(12, VPos::Bottom)))?;
     }
     root.present()?;
     Ok(())

@@ -276,12 +276,20 @@ impl Section {
         }
     }
 
-    /// How long a row may take before its child is stopped.
+    /// How long a row may take before its child is stopped ([`SLOWDOWN`]
+    /// times longer in a row that `bench --syscalls` traces).
+    ///
+    /// [`SLOWDOWN`]: crate::trace::SLOWDOWN
     pub fn timeout(self) -> Duration {
-        Duration::from_secs(match self {
+        let t = Duration::from_secs(match self {
             Section::Served | Section::Idle | Section::Setup | Section::Http => 60,
             _ => 30,
-        })
+        });
+        if crate::trace::slowed() {
+            t * crate::trace::SLOWDOWN
+        } else {
+            t
+        }
     }
 
     /// Measures one row, in this process.

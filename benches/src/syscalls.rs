@@ -117,9 +117,10 @@ pub fn run(sections: &[Section]) -> Result<String, String> {
                         .calls
                         .iter()
                         .filter(|(_, n)| n.abs() >= SHOWN)
-                        .map(|(name, n)| format!("{name} {n:.2}"))
+                        .map(|(name, n)| format!("{name} {:.2}", tidy(*n)))
                         .collect();
-                    let failed = format!("{:.2} failed", per.failed);
+                    let failed = format!("{:.2} failed", tidy(per.failed));
+                    let t = tidy(t);
                     format!("{t:>7.2}  {ratio:<12} {failed:<12}  {}", top.join(", "))
                 }
                 Err(e) => format!("error: {e}"),
@@ -128,6 +129,15 @@ pub fn run(sections: &[Section]) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// `x`, with what rounds to zero at two decimals shown as 0.00 (not -0.00).
+fn tidy(x: f64) -> f64 {
+    if x.abs() < 0.005 {
+        0.0
+    } else {
+        x
+    }
 }
 
 fn total(per: &PerOp) -> f64 {
@@ -147,7 +157,8 @@ fn count(section: Section, target: Target, factor: f64, ops: f64) -> Result<Coun
     command
         .args(child::row_args(section, target))
         .env(crate::scale::SCALE_ENV, factor.to_string())
-        .env(crate::scale::OPS_ENV, ops.to_string());
+        .env(crate::scale::OPS_ENV, ops.to_string())
+        .env(trace::SLOW_ENV, "1");
     let command = if section.has_server_process() {
         command.env(TRACE_ENV, &file);
         command
@@ -155,7 +166,7 @@ fn count(section: Section, target: Target, factor: f64, ops: f64) -> Result<Coun
         trace::under_strace(command, &file)
     };
     // strace slows every syscall down: more time than an untraced row.
-    let figures = child::run_command(command, section.timeout() * 3);
+    let figures = child::run_command(command, section.timeout() * trace::SLOWDOWN);
     let table = std::fs::read_to_string(&file);
     let _ = std::fs::remove_file(&file);
     let figures = figures?;

@@ -12,6 +12,18 @@ use std::process::Command;
 /// When set, the file the measured server's `strace -c` summary goes to.
 pub const TRACE_ENV: &str = "BENCH_TRACE";
 
+/// Set in a row run under `bench --syscalls`: its waits are
+/// [`SLOWDOWN`] times longer, since `strace` slows every syscall.
+pub const SLOW_ENV: &str = "BENCH_UNDER_STRACE";
+
+/// How much longer a traced row may take.
+pub const SLOWDOWN: u32 = 3;
+
+/// True in a row run under `bench --syscalls`.
+pub fn slowed() -> bool {
+    std::env::var_os(SLOW_ENV).is_some()
+}
+
 /// `command` under `strace -f -c -o FILE` when [`TRACE_ENV`] names a
 /// file, else `command` itself.
 pub fn wrap(command: Command) -> Command {
