@@ -7,14 +7,21 @@ test:
     cargo test -p conformance --quiet -- --nocapture
     just examples
 
-# The benchmarks: both backends beside a plain std::net baseline and real OTP (when installed).
-bench:
-    cargo run --release -p gen_tcp_benches --bin bench
+# The benchmarks: both backends beside std::net, mio and real OTP (when installed); writes benches/ratios.svg.
+bench *SECTIONS:
+    cargo build --release -p gen_tcp --example http_server
+    cargo run --release -p gen_tcp_benches --bin bench -- {{SECTIONS}}
+
+# Syscalls per operation for every row (needs strace): the floor is std's row.
+bench-syscalls *SECTIONS:
+    cargo build --release -p gen_tcp --example http_server
+    cargo run --release -p gen_tcp_benches --bin bench -- --syscalls {{SECTIONS}}
 
 # Run every example on both backends (each must exit 0).
 examples:
     cargo build --quiet --examples -p gen_tcp
     for e in client_server acceptor_pool send_timeout; do for b in inet socket; do cargo run --quiet -p gen_tcp --example $e -- $b > /dev/null || exit 1; done; done
+    for b in inet socket; do cargo run --quiet -p gen_tcp --example http_server -- --self-test $b > /dev/null || exit 1; done
 
 # The conformance matrix alone (scenario x backend).
 matrix:
