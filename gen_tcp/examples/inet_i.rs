@@ -107,7 +107,11 @@ fn main() -> Result<(), BoxError> {
 /// few bytes each way, and an active one with `{packet, line}` and
 /// `{debug, true}`.
 fn a_few_sockets(backend: InetBackend) -> Result<Vec<Socket>, BoxError> {
-    let opts = [Opt::InetBackend(backend), Opt::Binary, Opt::Active(Active::False)];
+    let opts = [
+        Opt::InetBackend(backend),
+        Opt::Binary,
+        Opt::Active(Active::False),
+    ];
     let l = gen_tcp::listen(0, &opts)?;
     let port = gen_tcp::port(&l)?;
     let c = gen_tcp::connect("127.0.0.1", port, &opts, WAIT)?;

@@ -77,8 +77,8 @@
 //! # Guide
 //!
 //! [`guide`]: the life of a socket compared with `std::net` and tokio,
-//! choosing a backend, the process model, and porting an Erlang module
-//! line by line.
+//! choosing a backend, the process model (with `select!`), porting an
+//! Erlang module line by line, and observing sockets.
 #![deny(missing_docs)]
 
 #[cfg(not(target_os = "linux"))]
@@ -851,7 +851,7 @@ pub fn driver_stats(backend: InetBackend) -> Option<DriverStats> {
 /// assert_eq!(info.id, l.id());
 /// assert_eq!(info.option(OptName::Active), Some(&Opt::Active(Active::Once)));
 /// assert_eq!(info.local, gen_tcp::sockname(&l));
-/// assert_eq!(info.peer.unwrap_err().to_string(), "enotconn");
+/// assert_eq!(info.peer.as_ref().unwrap_err().to_string(), "enotconn");
 /// assert_eq!(info.socket(), Some(l.clone()));
 /// # Ok::<(), gen_tcp::Error>(())
 /// ```

@@ -3,7 +3,6 @@
 //! its result; a socket without it makes none.
 
 use gen_tcp::{Active, InetBackend, Opt, OptName, PacketType, Shutdown, Socket};
-use log::{Level, Log, Metadata, Record};
 use std::io::{Read, Write};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -11,30 +10,77 @@ use std::time::Duration;
 const WAIT: Option<Duration> = Some(Duration::from_secs(5));
 const BACKENDS: [InetBackend; 2] = [InetBackend::Inet, InetBackend::Socket];
 
-/// Keeps every record, for the tests to look through.
-struct Captured(Mutex<Vec<(Level, String, String)>>);
+/// Every record made, for the tests to look through: level, target, line.
+struct Captured(Mutex<Vec<(String, String, String)>>);
 
-impl Log for Captured {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
+impl Captured {
+    fn keep(&self, level: impl ToString, target: &str, line: String) {
+        let record = (level.to_string(), target.to_string(), line);
+        self.0.lock().unwrap().push(record);
     }
-    fn log(&self, record: &Record<'_>) {
-        let line = record.args().to_string();
-        self.0
-            .lock()
-            .unwrap()
-            .push((record.level(), record.target().to_string(), line));
-    }
-    fn flush(&self) {}
 }
 
+/// The records, as `log` records.
+#[cfg(not(feature = "tracing"))]
 fn captured() -> &'static Captured {
+    impl log::Log for Captured {
+        fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            self.keep(record.level(), record.target(), record.args().to_string());
+        }
+        fn flush(&self) {}
+    }
     static LOGGER: OnceLock<&'static Captured> = OnceLock::new();
     LOGGER.get_or_init(|| {
         let logger: &'static Captured = Box::leak(Box::new(Captured(Mutex::new(Vec::new()))));
         log::set_logger(logger).expect("the only logger of this test binary");
         log::set_max_level(log::LevelFilter::Trace);
         logger
+    })
+}
+
+/// The records, as `tracing` events (the `tracing` feature).
+#[cfg(feature = "tracing")]
+fn captured() -> &'static Captured {
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    struct Subscriber(&'static Captured);
+    struct Message(String);
+    impl Visit for Message {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+    impl tracing::Subscriber for Subscriber {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut message = Message(String::new());
+            event.record(&mut message);
+            let meta = event.metadata();
+            self.0.keep(meta.level(), meta.target(), message.0);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+    static CAPTURED: OnceLock<&'static Captured> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured: &'static Captured = Box::leak(Box::new(Captured(Mutex::new(Vec::new()))));
+        tracing::subscriber::set_global_default(Subscriber(captured))
+            .expect("the only subscriber of this test binary");
+        captured
     })
 }
 
@@ -58,8 +104,8 @@ fn lines_of(socket: &Socket) -> Vec<String> {
         })
         .map(|(level, target, line)| {
             assert_eq!(
-                (*level, target.as_str()),
-                (Level::Debug, "gen_tcp"),
+                (level.as_str(), target.as_str()),
+                ("DEBUG", "gen_tcp"),
                 "{line}"
             );
             let (owner, call) = line.split_once(' ').expect("owner, then the call");
