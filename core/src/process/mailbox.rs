@@ -127,20 +127,15 @@ impl Process {
     pub(crate) fn move_socket_messages(&self, socket: &Socket, to: &Process) {
         let moved: Vec<Message> = {
             let mut q = self.queue.lock();
-            if let Some(ch) = self.channel.get() {
-                ch.take_where(|m| m.socket() == Some(socket))
-            } else {
-            let mut moved = Vec::new();
-            let mut kept = VecDeque::with_capacity(q.len());
-            for m in q.drain(..) {
-                if m.socket() == Some(socket) {
-                    moved.push(m);
-                } else {
-                    kept.push_back(m);
+            let is_about = |m: &Message| m.socket() == Some(socket);
+            match self.channel.get() {
+                Some(ch) => ch.take_where(is_about),
+                None => {
+                    let (moved, kept): (Vec<Message>, Vec<Message>) =
+                        q.drain(..).partition(is_about);
+                    *q = kept.into();
+                    moved
                 }
-            }
-            *q = kept;
-            moved
             }
         };
         if !moved.is_empty() {
