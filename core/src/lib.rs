@@ -9,7 +9,8 @@
 //! (`accept4`, `SO_BINDTODEVICE`, `setns`, abstract `local` addresses).
 //!
 //! - [`process`]: processes (threads) with mailboxes, `self_pid`, `spawn`,
-//!   selective `receive`: the ownership model of gen_tcp.
+//!   selective `receive`, a mailbox read as a channel: the ownership
+//!   model of gen_tcp.
 //! - [`error`]: [`Error`], reasons with Erlang's names.
 //! - [`options`]: [`Opt`], one variant per gen_tcp option, generated with
 //!   everything else about options from one table ([`options::table`]).

@@ -238,6 +238,13 @@ impl Socket {
     /// The socket's state flags, as `prim_inet:getstatus/1` names them;
     /// printed, the `State` column of `inet:i()` (`CONNECTED(O)`,
     /// `LN:O`, `ACCEPTING`, `CLOSED`, ...).
+    ///
+    /// ```
+    /// # use gen_tcp_core::{observe::Status, Socket};
+    /// fn is_listening(s: &Socket) -> bool {
+    ///     s.status().contains(Status::LISTEN)
+    /// }
+    /// ```
     pub fn status(&self) -> Status {
         let status = self.port.status();
         if self.watch().is_accepting() && status.contains(Status::LISTEN) {
@@ -249,6 +256,13 @@ impl Socket {
 
     /// What `gen_tcp::sockets()` shows of this socket: its owner, state,
     /// addresses, options and counters.
+    ///
+    /// ```
+    /// # use gen_tcp_core::{Socket, Stat};
+    /// fn bytes_in(s: &Socket) -> u64 {
+    ///     s.info().stat(Stat::RecvOct).unwrap_or(0)
+    /// }
+    /// ```
     pub fn info(&self) -> SocketInfo {
         SocketInfo::of(self)
     }

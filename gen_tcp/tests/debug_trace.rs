@@ -20,18 +20,20 @@ impl Captured {
     }
 }
 
+#[cfg(not(feature = "tracing"))]
+impl log::Log for Captured {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        self.keep(record.level(), record.target(), record.args().to_string());
+    }
+    fn flush(&self) {}
+}
+
 /// The records, as `log` records.
 #[cfg(not(feature = "tracing"))]
 fn captured() -> &'static Captured {
-    impl log::Log for Captured {
-        fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-            true
-        }
-        fn log(&self, record: &log::Record<'_>) {
-            self.keep(record.level(), record.target(), record.args().to_string());
-        }
-        fn flush(&self) {}
-    }
     static LOGGER: OnceLock<&'static Captured> = OnceLock::new();
     LOGGER.get_or_init(|| {
         let logger: &'static Captured = Box::leak(Box::new(Captured(Mutex::new(Vec::new()))));
