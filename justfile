@@ -20,8 +20,9 @@ bench-syscalls *SECTIONS:
 # Run every example on both backends (each must exit 0).
 examples:
     cargo build --quiet --examples -p gen_tcp
-    for e in client_server acceptor_pool send_timeout; do for b in inet socket; do cargo run --quiet -p gen_tcp --example $e -- $b > /dev/null || exit 1; done; done
+    for e in client_server acceptor_pool send_timeout select_server; do for b in inet socket; do cargo run --quiet -p gen_tcp --example $e -- $b > /dev/null || exit 1; done; done
     for b in inet socket; do cargo run --quiet -p gen_tcp --example http_server -- --self-test $b > /dev/null || exit 1; done
+    cargo run --quiet -p gen_tcp --example inet_i > /dev/null
 
 # The conformance matrix alone (scenario x backend).
 matrix:

@@ -9,7 +9,8 @@
 //! (`accept4`, `SO_BINDTODEVICE`, `setns`, abstract `local` addresses).
 //!
 //! - [`process`]: processes (threads) with mailboxes, `self_pid`, `spawn`,
-//!   selective `receive`: the ownership model of gen_tcp.
+//!   selective `receive`, a mailbox read as a channel: the ownership
+//!   model of gen_tcp.
 //! - [`error`]: [`Error`], reasons with Erlang's names.
 //! - [`options`]: [`Opt`], one variant per gen_tcp option, generated with
 //!   everything else about options from one table ([`options::table`]).
@@ -21,6 +22,8 @@
 //!   implement, the [`port::Owner`] of a socket, making a [`Socket`].
 //! - [`open`]: creating, binding, listening and connecting descriptors.
 //! - [`sockopt`]: kernel socket options.
+//! - [`observe`]: every live socket (`inet:i()`), `{debug, true}` traces
+//!   and the drivers' own figures.
 //! - [`sys`]: the raw system calls shared by both backends.
 #![deny(missing_docs)]
 // `syscall!` is the one unsafe boundary for libc calls, as mio's macro is;
@@ -52,6 +55,7 @@ linux_only! {
     pub mod deliver;
     pub mod error;
     pub mod inbound;
+    pub mod observe;
     pub mod open;
     pub mod options;
     pub mod packet;
@@ -66,9 +70,10 @@ linux_only! {
     pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
     pub use data::{Data, IoData};
     pub use error::{Error, Result};
+    pub use observe::{driver_stats, sockets, Column, DriverStats, SocketInfo, Sockets, Status};
     pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};
     pub use packet::{HttpPacket, PacketType};
-    pub use process::{Message, Pid};
+    pub use process::{mailbox_channel, Message, Pid};
     pub use socket::{Shutdown, Socket, SocketId};
     pub use stats::{Counters, Stat};
 }

@@ -17,6 +17,7 @@ use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::Data;
 use crate::error::{Error, Result};
+use crate::observe::{Status, Watch};
 use crate::options::{Opt, OptName};
 use crate::process::mailbox::current;
 use crate::process::{Message, Pid};
@@ -27,6 +28,7 @@ use std::os::fd::RawFd;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+pub use crate::observe::driver::{report_driver_stats, DriverStats};
 pub use crate::process::mailbox::{OwnedResource, Process};
 
 /// The controlling process of a socket.
@@ -35,8 +37,13 @@ pub use crate::process::mailbox::{OwnedResource, Process};
 /// `controlling_process` through [`Owner::transfer`]; both take the same
 /// lock, so a transfer moves the old owner's messages for this socket to
 /// the new owner in order and no message can slip in between.
+///
+/// Every port holds exactly one, made by core, so it also carries what
+/// core keeps per socket to observe it (`{debug, _}`, the registry entry,
+/// the threads in `accept`): a backend keeps none of it.
 pub struct Owner {
     process: Mutex<Arc<Process>>,
+    watch: Watch,
 }
 
 impl Owner {
@@ -44,7 +51,13 @@ impl Owner {
     pub fn new_for_caller() -> Owner {
         Owner {
             process: Mutex::new(current()),
+            watch: Watch::default(),
         }
+    }
+
+    /// What core keeps per socket to observe it.
+    pub(crate) fn watch(&self) -> &Watch {
+        &self.watch
     }
 
     /// The owner's pid.
@@ -137,6 +150,27 @@ pub trait Port: OwnedResource + sealed::Upcast + Send + Sync + 'static {
     fn close_on_owner_exit(&self) {
         let _ = self.close();
     }
+
+    /// The state flags `gen_tcp::sockets()` shows (`prim_inet:getstatus/1`),
+    /// without `accepting`, which core adds. By default: none once
+    /// closed; `[listen, open]` for a listen socket (`SO_ACCEPTCONN`);
+    /// `[connected, open]` with a peer; else `[open]`. A backend that
+    /// knows more (`busy` over `high_watermark`, `connecting`) says so.
+    fn status(&self) -> Status {
+        if self.is_closed() {
+            return Status::CLOSED;
+        }
+        // SAFETY: the port keeps its descriptor number open for as long as
+        // it lives (see `raw_fd`), and `self` is borrowed for this call.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(self.raw_fd()) };
+        if socket2::SockRef::from(&fd).is_listener().unwrap_or(false) {
+            Status::LISTEN | Status::OPEN
+        } else if self.peername().is_ok() {
+            Status::CONNECTED | Status::OPEN
+        } else {
+            Status::OPEN
+        }
+    }
 }
 
 /// A port dies with its owner: when the owner process ends, the socket is
@@ -206,6 +240,13 @@ impl SocketExt for Socket {
     fn new(port: Arc<dyn Port>) -> Socket {
         if let Some(p) = port.owner().pid().process() {
             p.link(as_owned(&port));
+        }
+        let watch = port.owner().watch();
+        watch.register(port.id(), Arc::downgrade(&port));
+        // The flag every call reads follows the option the port was made
+        // with (`{debug, true}` given to listen or connect, or inherited).
+        if matches!(port.getopts(&[OptName::Debug]).as_deref(), Ok([Opt::Debug(true)])) {
+            watch.set_tracing(true);
         }
         Socket { port }
     }

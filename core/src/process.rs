@@ -10,6 +10,10 @@
 //! When a process ends (its thread exits), the sockets it controls are
 //! closed, as in Erlang where a port dies with its owner.
 //!
+//! A process may also read its mailbox as a `crossbeam_channel::Receiver`
+//! ([`mailbox_channel`]), to wait on its messages, timers and channels of
+//! its own at once with `crossbeam_channel::select!`.
+//!
 //! ```
 //! use gen_tcp_core::process::{receive, self_pid, spawn, Message};
 //! use std::time::Duration;
@@ -21,6 +25,7 @@
 //! }
 //! ```
 
+mod channel;
 pub(crate) mod mailbox;
 
 use crate::data::Data;
@@ -241,7 +246,7 @@ where
 /// assert!(receive(Some(Duration::ZERO)).is_none()); // an empty mailbox
 /// ```
 pub fn receive(timeout: Option<Duration>) -> Option<Message> {
-    current().take_first(&mut |_| true, timeout)
+    current().take(&mut |_| true, timeout)
 }
 
 /// Takes the first message for which `matches` is true (a selective
@@ -262,13 +267,60 @@ pub fn receive_match<F: FnMut(&Message) -> bool>(
     mut matches: F,
     timeout: Option<Duration>,
 ) -> Option<Message> {
-    current().take_first(&mut matches, timeout)
+    current().take(&mut matches, timeout)
 }
 
 /// Takes the first message about `socket` (`{tcp, Socket, _}`,
 /// `{tcp_closed, Socket}`, ...), leaving the others in order.
 pub fn receive_from(socket: &Socket, timeout: Option<Duration>) -> Option<Message> {
     receive_match(|m| m.socket() == Some(socket), timeout)
+}
+
+/// The caller's mailbox as a channel, to read with `recv` or in a
+/// `crossbeam_channel::select!` beside timers and other channels.
+///
+/// From the first call on, every message for the process (from its
+/// sockets, or sent with [`Pid::send`]) goes into this channel, in the
+/// order it is delivered, after the messages already waiting, which move
+/// into it first. Later calls return the same channel. It stays the
+/// process's mailbox until the process ends.
+///
+/// [`receive`], [`receive_match`] and [`receive_from`] keep working: they
+/// read the same channel, so a program may `select!` in one place and
+/// `receive_from` in another. A selective receive leaves the messages it
+/// passes over in front, in order, and `controlling_process` moves a
+/// socket's waiting messages out of the channel to the new owner, in
+/// order, as they do with a mailbox. These guarantees of order hold while
+/// the process's own thread is the only one reading the channel, as only
+/// it reads its mailbox; another thread reading a clone at the same time
+/// may take a message out of its turn (no message is lost or taken twice).
+///
+/// ```
+/// use gen_tcp_core::process::{mailbox_channel, receive, self_pid, spawn, Message};
+/// use crossbeam_channel::{select, tick};
+/// use std::time::Duration;
+///
+/// let me = self_pid();
+/// me.send_user("already waiting");
+/// let mailbox = mailbox_channel();
+/// spawn(move || me.send_user(42u32));
+/// let ticks = tick(Duration::from_millis(10));
+/// let mut seen = Vec::new();
+/// while seen.len() < 2 {
+///     select! {
+///         recv(mailbox) -> msg => match msg {
+///             Ok(Message::User(v)) => seen.push(format!("{v:?}")),
+///             other => panic!("{other:?}"),
+///         },
+///         recv(ticks) -> _ => {} // a timer beside the mailbox
+///     }
+/// }
+/// // `receive` reads the same channel.
+/// me.send_user(7u8);
+/// assert!(matches!(receive(Some(Duration::from_secs(5))), Some(Message::User(_))));
+/// ```
+pub fn mailbox_channel() -> crossbeam_channel::Receiver<Message> {
+    current().channel()
 }
 
 /// Number of messages in the caller's mailbox.

@@ -5,6 +5,8 @@ use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::{Data, IoData};
 use crate::error::{Error, Result};
+use crate::observe::trace::{self, Size, Timeout};
+use crate::observe::{SocketInfo, Status, Watch};
 use crate::options::{Opt, OptName};
 use crate::port::Port;
 use crate::process::Pid;
@@ -94,9 +96,24 @@ impl From<Shutdown> for std::net::Shutdown {
 /// crate (`gen_tcp::send(&s, ..)` is `s.send(..)`); errors are
 /// [`Error`]s with Erlang's names. `std::io::Read` and `Write` work on
 /// `Socket` and `&Socket`.
+///
+/// With `{debug, true}`, each call is traced through the `log` facade
+/// ([`crate::observe::trace`]).
 #[derive(Clone)]
 pub struct Socket {
     pub(crate) port: Arc<dyn Port>,
+}
+
+/// Returns `$result` after tracing the call, when the socket traces; the
+/// call's text is only made then (the cost otherwise is one relaxed load).
+macro_rules! traced {
+    ($socket:expr, $result:expr, $($call:tt)*) => {{
+        let result = $result;
+        if $socket.tracing() {
+            trace::call($socket, format_args!($($call)*), result.as_ref());
+        }
+        result
+    }};
 }
 
 impl Socket {
@@ -126,57 +143,85 @@ impl Socket {
     /// socket (`timeout` when none comes in time, `closed` when the listen
     /// socket is closed). The caller owns the new socket.
     pub fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
-        self.port.accept(finite(timeout))
+        let timeout = finite(timeout);
+        let accepted = {
+            let _accepting = self.watch().accepting();
+            self.port.accept(timeout)
+        };
+        if let Ok(s) = &accepted {
+            self.pass_debug_to(s);
+        }
+        traced!(self, accepted, "gen_tcp:accept({self:?}, {})", Timeout(timeout))
     }
 
     /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
-        self.port.send(&data.slices())
+        let slices = data.slices();
+        let size = || Size(slices.iter().map(|s| s.len()).sum());
+        traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
     }
 
     /// `recv(Socket, Length, Timeout)` on a passive socket.
     pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
-        self.port.recv(length, finite(timeout))
+        let timeout = finite(timeout);
+        let got = self.port.recv(length, timeout);
+        traced!(self, got, "gen_tcp:recv({self:?}, {length}, {})", Timeout(timeout))
     }
 
     /// `close(Socket)`: closes the socket for every handle.
     pub fn close(&self) -> Result<()> {
-        self.port.close()
+        traced!(self, self.port.close(), "gen_tcp:close({self:?})")
     }
 
     /// `shutdown(Socket, How)`.
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
-        self.port.shutdown(how)
+        let how_name = match how {
+            Shutdown::Read => "read",
+            Shutdown::Write => "write",
+            Shutdown::ReadWrite => "read_write",
+        };
+        traced!(self, self.port.shutdown(how), "gen_tcp:shutdown({self:?}, {how_name})")
     }
 
     /// `controlling_process(Socket, Pid)`: only the owner may call it
     /// (`not_owner`); in active mode the caller's messages for the socket
     /// move to the new owner, in order.
     pub fn controlling_process(&self, to: Pid) -> Result<()> {
-        if self.port.is_closed() {
-            return Err(Error::Closed);
-        }
-        self.port.owner().transfer(self, to)
+        let moved = if self.port.is_closed() {
+            Err(Error::Closed)
+        } else {
+            self.port.owner().transfer(self, to)
+        };
+        traced!(self, moved, "gen_tcp:controlling_process({self:?}, {to})")
     }
 
     /// `inet:setopts(Socket, Options)`.
     pub fn setopts(&self, opts: &[Opt]) -> Result<()> {
-        self.port.setopts(opts)
+        let was_tracing = self.tracing();
+        let set = self.port.setopts(opts);
+        if opts.iter().any(|o| matches!(o, Opt::Debug(_))) {
+            // As the option now is, whether all of `opts` were set or not.
+            self.watch().set_tracing(self.debug_option());
+        }
+        if was_tracing || self.tracing() {
+            trace::call(self, format_args!("inet:setopts({self:?}, {opts:?})"), set.as_ref());
+        }
+        set
     }
 
     /// `inet:getopts(Socket, Names)`.
     pub fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
-        self.port.getopts(names)
+        traced!(self, self.port.getopts(names), "inet:getopts({self:?}, {names:?})")
     }
 
     /// `inet:peername(Socket)`.
     pub fn peername(&self) -> Result<SockAddr> {
-        self.port.peername()
+        traced!(self, self.port.peername(), "inet:peername({self:?})")
     }
 
     /// `inet:sockname(Socket)`.
     pub fn sockname(&self) -> Result<SockAddr> {
-        self.port.sockname()
+        traced!(self, self.port.sockname(), "inet:sockname({self:?})")
     }
 
     /// `inet:getstat(Socket, Stats)`; an empty list asks for all of them
@@ -187,7 +232,65 @@ impl Socket {
         } else {
             stats
         };
-        self.port.getstat(stats)
+        traced!(self, self.port.getstat(stats), "inet:getstat({self:?}, {stats:?})")
+    }
+
+    /// The socket's state flags, as `prim_inet:getstatus/1` names them;
+    /// printed, the `State` column of `inet:i()` (`CONNECTED(O)`,
+    /// `LN:O`, `ACCEPTING`, `CLOSED`, ...).
+    ///
+    /// ```
+    /// # use gen_tcp_core::{observe::Status, Socket};
+    /// fn is_listening(s: &Socket) -> bool {
+    ///     s.status().contains(Status::LISTEN)
+    /// }
+    /// ```
+    pub fn status(&self) -> Status {
+        let status = self.port.status();
+        if self.watch().is_accepting() && status.contains(Status::LISTEN) {
+            status | Status::ACCEPTING
+        } else {
+            status
+        }
+    }
+
+    /// What `gen_tcp::sockets()` shows of this socket: its owner, state,
+    /// addresses, options and counters.
+    ///
+    /// ```
+    /// # use gen_tcp_core::{Socket, Stat};
+    /// fn bytes_in(s: &Socket) -> u64 {
+    ///     s.info().stat(Stat::RecvOct).unwrap_or(0)
+    /// }
+    /// ```
+    pub fn info(&self) -> SocketInfo {
+        SocketInfo::of(self)
+    }
+
+    /// True while the socket traces its calls (`{debug, true}`).
+    #[inline]
+    pub(crate) fn tracing(&self) -> bool {
+        self.watch().tracing()
+    }
+
+    fn watch(&self) -> &Watch {
+        self.port.owner().watch()
+    }
+
+    /// The `{debug, _}` option as the port has it.
+    fn debug_option(&self) -> bool {
+        matches!(self.port.getopts(&[OptName::Debug]).as_deref(), Ok([Opt::Debug(true)]))
+    }
+
+    /// An accepted socket takes the listen socket's `{debug, _}` on the
+    /// `socket` backend and not on `inet`, as in OTP 25 (`inet_drv` does
+    /// not copy its debug flag to the new port; `gen_tcp_socket` copies
+    /// its options), whatever the backend copied.
+    fn pass_debug_to(&self, accepted: &Socket) {
+        let inherit = self.backend() == InetBackend::Socket && self.tracing();
+        if accepted.tracing() != inherit && accepted.port.setopts(&[Opt::Debug(inherit)]).is_ok() {
+            accepted.watch().set_tracing(inherit);
+        }
     }
 
     /// True for a listen socket (`SO_ACCEPTCONN`); false once closed.
@@ -246,7 +349,9 @@ impl AsFd for Socket {
 /// a listen socket `enotconn` (as `recv` answers on one).
 impl io::Read for &Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.port.read_into(buf, None) {
+        let len = buf.len();
+        let read = self.port.read_into(buf, None);
+        match traced!(*self, read, "read({self:?}, {len})") {
             Ok(n) => Ok(n),
             // What `inet` answers after end of stream (`enotconn`) is end
             // of stream again; on a listen socket it is the answer.
@@ -268,14 +373,15 @@ impl io::Read for Socket {
 /// Writes with `send`: every byte is sent (or queued) or it is an error.
 impl io::Write for &Socket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.port.send(&[buf])?;
+        traced!(*self, self.port.send(&[buf]), "write({self:?}, {})", Size(buf.len()))?;
         Ok(buf.len())
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
         let chunks: Vec<&[u8]> = bufs.iter().map(|b| &**b).collect();
-        self.port.send(&chunks)?;
-        Ok(chunks.iter().map(|c| c.len()).sum())
+        let len = chunks.iter().map(|c| c.len()).sum();
+        traced!(*self, self.port.send(&chunks), "write({self:?}, {})", Size(len))?;
+        Ok(len)
     }
 
     fn flush(&mut self) -> io::Result<()> {

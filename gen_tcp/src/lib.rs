@@ -50,6 +50,20 @@
 //! [`controlling_process`]. [`guide::life_of_a_socket`] compares this with
 //! `std::net` and tokio.
 //!
+//! A process may read its mailbox as a [`crossbeam_channel::Receiver`]
+//! ([`mailbox_channel`]), to `select!` over its sockets' messages, timers
+//! and channels of its own ([`guide::processes`]).
+//!
+//! # Observing sockets
+//!
+//! [`sockets`] lists every live socket with its backend, owner, state,
+//! addresses, options and counters, and prints as OTP's `inet:i()`
+//! ([`inet::i`]); [`driver_stats`] adds an event loop's own figures.
+//! `{debug, true}` ([`Opt::Debug`]) traces every call on a socket through
+//! the [`log`](https://docs.rs/log) facade (target `gen_tcp`, level
+//! `debug`), or as `tracing` events with the `tracing` feature.
+//! [`guide::observing_sockets`] shows them at work.
+//!
 //! # Timeouts
 //!
 //! A timeout is an `Option<Duration>`: `None` is Erlang's `infinity`.
@@ -63,8 +77,8 @@
 //! # Guide
 //!
 //! [`guide`]: the life of a socket compared with `std::net` and tokio,
-//! choosing a backend, the process model, and porting an Erlang module
-//! line by line.
+//! choosing a backend, the process model (with `select!`), porting an
+//! Erlang module line by line, and observing sockets.
 #![deny(missing_docs)]
 
 #[cfg(not(target_os = "linux"))]
@@ -77,6 +91,7 @@ pub mod guide;
 
 use gen_tcp_backend_inet as inet_backend;
 use gen_tcp_backend_socket as socket_backend;
+use gen_tcp_core::observe::trace;
 use gen_tcp_core::CreateOpts;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -317,6 +332,38 @@ pub mod process {
     };
 
     /// ```
+    /// use gen_tcp::crossbeam_channel::{select, tick};
+    /// use gen_tcp::{Active, Message, Opt};
+    /// use std::time::Duration;
+    /// const WAIT: Option<Duration> = Some(Duration::from_secs(5));
+    ///
+    /// let mailbox = gen_tcp::mailbox_channel(); // from now on, messages come here
+    /// let l = gen_tcp::listen(0, &[Opt::Binary, Opt::Active(Active::Once)])?;
+    /// let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &[], WAIT)?;
+    /// let s = gen_tcp::accept(&l, WAIT)?;
+    /// gen_tcp::send(&c, "ping")?;
+    /// let ticks = tick(Duration::from_millis(10));
+    /// loop {
+    ///     select! {
+    ///         recv(mailbox) -> msg => match msg {
+    ///             Ok(Message::Tcp(from, data)) => {
+    ///                 assert_eq!((from, data.to_vec()), (s.clone(), b"ping".to_vec()));
+    ///                 break;
+    ///             }
+    ///             other => panic!("{other:?}"),
+    ///         },
+    ///         recv(ticks) -> _ => {} // time passes; the server could do its rounds here
+    ///     }
+    /// }
+    /// // `receive` reads the same channel.
+    /// gen_tcp::close(&c)?;
+    /// gen_tcp::setopts(&s, &[Opt::Active(Active::Once)])?;
+    /// assert!(matches!(gen_tcp::receive_from(&s, WAIT), Some(Message::TcpClosed(_))));
+    /// # Ok::<(), gen_tcp::Error>(())
+    /// ```
+    pub use gen_tcp_core::process::mailbox_channel;
+
+    /// ```
     /// use gen_tcp::{Active, Message, Opt};
     /// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
     /// let l = gen_tcp::listen(0, &[Opt::Binary, Opt::Active(Active::True)])?;
@@ -335,7 +382,25 @@ pub mod process {
     pub use gen_tcp_core::process::receive_from;
 }
 
-pub use process::{receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle};
+pub use process::{
+    mailbox_channel, receive, receive_from, receive_match, self_pid, spawn, spawn_with_handle,
+};
+
+/// The channels [`mailbox_channel`] hands out are this crate's, re-exported
+/// so that `select!` and `tick` come from the same version.
+///
+/// ```
+/// use gen_tcp::crossbeam_channel::{select, tick, unbounded};
+/// use std::time::Duration;
+/// let (tx, rx) = unbounded::<&str>();
+/// tx.send("stop").unwrap();
+/// let ticks = tick(Duration::from_millis(10));
+/// select! {
+///     recv(rx) -> cmd => assert_eq!(cmd, Ok("stop")),
+///     recv(ticks) -> _ => unreachable!("the command was already waiting"),
+/// }
+/// ```
+pub use crossbeam_channel;
 
 /// The `{packet, Type}` option and what `{packet, http}` delivers.
 pub mod packet {
@@ -376,7 +441,9 @@ fn open_connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -
 /// # Ok::<(), gen_tcp::Error>(())
 /// ```
 pub fn listen(port: u16, opts: &[Opt]) -> Result<Socket> {
-    open_listen(port, &CreateOpts::parse(opts)?)
+    let s = open_listen(port, &CreateOpts::parse(opts)?)?;
+    trace::opened(&s, format_args!("gen_tcp:listen({port}, {opts:?})"));
+    Ok(s)
 }
 
 /// `accept(ListenSocket, Timeout)`: the next connection, owned by the
@@ -434,11 +501,18 @@ pub fn connect(
     timeout: Option<Duration>,
 ) -> Result<Socket> {
     let c = CreateOpts::parse(opts)?;
+    let address = address.into();
     // A timeout past what the clock can count is no deadline at all.
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-    let addrs = address.into().resolve_within(port, c.family, deadline)?;
+    let addrs = address.resolve_within(port, c.family, deadline)?;
     let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-    open_connect(&addrs, &c, left)
+    let s = open_connect(&addrs, &c, left)?;
+    let (address, timeout) = (ErlangTerm(&address), ErlangTerm(&timeout));
+    trace::opened(
+        &s,
+        format_args!("gen_tcp:connect({address}, {port}, {opts:?}, {timeout})"),
+    );
+    Ok(s)
 }
 
 /// `connect(SockAddr, Options, Timeout)`: connect to a full socket address
@@ -459,7 +533,36 @@ pub fn connect_sockaddr(
     timeout: Option<Duration>,
 ) -> Result<Socket> {
     let c = CreateOpts::parse(opts)?;
-    open_connect(&[SockAddr::Inet(addr)], &c, timeout)
+    let s = open_connect(&[SockAddr::Inet(addr)], &c, timeout)?;
+    let timeout = ErlangTerm(&timeout);
+    trace::opened(
+        &s,
+        format_args!("gen_tcp:connect({addr}, {opts:?}, {timeout})"),
+    );
+    Ok(s)
+}
+
+/// A call's argument as Erlang writes it, for `{debug, true}` traces:
+/// made only when a trace is written.
+struct ErlangTerm<'a, T>(&'a T);
+
+impl std::fmt::Display for ErlangTerm<'_, Address> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Address::Ip(ip) => write!(f, "{ip}"),
+            Address::Host(name) => write!(f, "{name:?}"),
+            Address::Local(path) => write!(f, "{{local, {path:?}}}"),
+        }
+    }
+}
+
+impl std::fmt::Display for ErlangTerm<'_, Option<Duration>> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(t) => write!(f, "{}", t.as_millis()),
+            None => f.write_str("infinity"),
+        }
+    }
 }
 
 /// `send(Socket, Packet)`: any [`IoData`] (a slice, `Vec`, `Bytes`, `&str`,
@@ -671,4 +774,132 @@ pub fn getstat(socket: &Socket, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
 /// ```
 pub mod inet {
     pub use super::{getopts, getstat, peername, port, setopts, sockname};
+
+    /// `inet:i()`: prints the table of every live socket on standard
+    /// output ([`sockets`](crate::sockets) prints it too, and
+    /// [`Sockets::table`](crate::Sockets::table) with other columns).
+    ///
+    /// ```
+    /// let l = gen_tcp::listen(0, &[])?;
+    /// gen_tcp::inet::i();
+    /// // Port Module   Recv Sent Owner   Local Address Foreign Address State Type
+    /// // 1    inet_tcp 0    0    <0.1.0> *:40123       *:*             LN:O  STREAM
+    /// # Ok::<(), gen_tcp::Error>(())
+    /// ```
+    pub fn i() {
+        print!("{}", crate::sockets());
+    }
 }
+
+/// Every live socket of the program, with its backend, owner, state,
+/// addresses, the options that shape what it delivers and its `getstat`
+/// counters: a snapshot. It prints as OTP's `inet:i()` prints its table.
+///
+/// ```
+/// use gen_tcp::{Active, InetBackend, Opt, Stat};
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// let l = gen_tcp::listen(0, &[Opt::InetBackend(InetBackend::Socket), Opt::Active(Active::False)])?;
+/// let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &[], WAIT)?;
+/// let s = gen_tcp::accept(&l, WAIT)?;
+/// gen_tcp::send(&c, "hello")?;
+/// gen_tcp::recv(&s, 5, WAIT)?;
+///
+/// let all = gen_tcp::sockets();
+/// let server_side = all.get(s.id()).expect("a live socket is listed");
+/// assert_eq!(server_side.backend, InetBackend::Socket);
+/// assert_eq!(server_side.owner, gen_tcp::self_pid());
+/// assert_eq!(server_side.status.to_string(), "CONNECTED(O)");
+/// assert_eq!(server_side.stat(Stat::RecvOct), Some(5));
+/// assert_eq!(all.get(l.id()).unwrap().status.to_string(), "LN:O");
+/// print!("{all}");
+/// // Port     Module         Recv Sent Owner   Local Address   Foreign Address State        Type
+/// // esock[3] gen_tcp_socket 0    0    <0.1.0> *:41721         *:*             LN:O         STREAM
+/// // 2        inet_tcp       0    5    <0.1.0> localhost:50262 localhost:41721 CONNECTED(O) STREAM
+/// // esock[5] gen_tcp_socket 5    0    <0.1.0> localhost:41721 localhost:50262 CONNECTED(O) STREAM
+///
+/// drop((c, s));
+/// assert!(gen_tcp::sockets().get(l.id()).is_some());
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub fn sockets() -> Sockets {
+    gen_tcp_core::sockets()
+}
+
+/// The figures `backend`'s event loop reports about itself (sockets
+/// registered, bytes queued, wake-ups), beyond what OTP shows; `None`
+/// while the backend does not report them.
+///
+/// ```
+/// use gen_tcp::InetBackend;
+/// for backend in [InetBackend::Inet, InetBackend::Socket] {
+///     match gen_tcp::driver_stats(backend) {
+///         Some(figures) => println!("{} driver: {figures}", backend.name()),
+///         None => println!("{} driver: no figures", backend.name()),
+///     }
+/// }
+/// ```
+pub fn driver_stats(backend: InetBackend) -> Option<DriverStats> {
+    gen_tcp_core::driver_stats(backend)
+}
+
+/// One live socket as [`sockets`] found it.
+///
+/// ```
+/// use gen_tcp::{Active, Opt, OptName};
+/// let l = gen_tcp::listen(0, &[Opt::Active(Active::Once), Opt::Debug(false)])?;
+/// let info = l.info(); // the same, for one socket
+/// assert_eq!(info.id, l.id());
+/// assert_eq!(info.option(OptName::Active), Some(&Opt::Active(Active::Once)));
+/// assert_eq!(info.local, gen_tcp::sockname(&l));
+/// assert_eq!(info.peer.as_ref().unwrap_err().to_string(), "enotconn");
+/// assert_eq!(info.socket(), Some(l.clone()));
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::SocketInfo;
+
+/// The live sockets: a slice of [`SocketInfo`] that prints as `inet:i()`.
+///
+/// ```
+/// use gen_tcp::Column;
+/// let l = gen_tcp::listen(0, &[])?;
+/// let table = gen_tcp::sockets().table(&[Column::Port, Column::Backend, Column::Active, Column::State]);
+/// let mut lines = table.lines();
+/// assert_eq!(lines.next().unwrap().split_whitespace().collect::<Vec<_>>(), ["Port", "Backend", "Active", "State"]);
+/// assert!(lines.any(|line| line.starts_with(&format!("{} ", l.id().get()))));
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Sockets;
+
+/// A column of the table, as `inet:i(tcp, Fields)` names them.
+///
+/// ```
+/// use gen_tcp::Column;
+/// let _l = gen_tcp::listen(0, &[])?;
+/// print!("{}", gen_tcp::sockets().table(&[Column::Port, Column::Packet, Column::Fd]));
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Column;
+
+/// A socket's state flags (`prim_inet:getstatus/1`), printed as
+/// `inet:i()`'s `State` column.
+///
+/// ```
+/// use gen_tcp::Status;
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// let l = gen_tcp::listen(0, &[])?;
+/// assert_eq!(l.status(), Status::LISTEN | Status::OPEN);
+/// let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &[], WAIT)?;
+/// assert_eq!(c.status().to_string(), "CONNECTED(O)");
+/// gen_tcp::close(&c)?;
+/// assert_eq!(c.status(), Status::CLOSED);
+/// # Ok::<(), gen_tcp::Error>(())
+/// ```
+pub use gen_tcp_core::Status;
+
+/// What an event loop reports about itself ([`driver_stats`]).
+///
+/// ```
+/// let none = gen_tcp::DriverStats::default();
+/// assert_eq!(none.registered, 0);
+/// ```
+pub use gen_tcp_core::DriverStats;

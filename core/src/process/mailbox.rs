@@ -3,8 +3,10 @@
 //! process. Backends reach [`Process`] and [`OwnedResource`] through
 //! [`crate::port`]; users never see them.
 
+use super::channel::Channel;
 use super::{Message, Pid};
 use crate::socket::Socket;
+use crossbeam_channel::Receiver;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,6 +27,10 @@ pub struct Process {
     queue: Mutex<VecDeque<Message>>,
     ready: Condvar,
     owned: Mutex<Vec<Weak<dyn OwnedResource>>>,
+    /// Set once, under `queue`'s lock, when the process takes its mailbox
+    /// as a channel ([`crate::process::mailbox_channel`]): from then on
+    /// every message goes there and `queue` stays empty.
+    channel: OnceLock<Channel>,
 }
 
 impl Process {
@@ -35,6 +41,7 @@ impl Process {
             queue: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
             owned: Mutex::new(Vec::new()),
+            channel: OnceLock::new(),
         })
     }
 
@@ -57,9 +64,43 @@ impl Process {
         if !self.is_alive() {
             return;
         }
+        // Sent under the lock, as pushed: whatever rearranges the channel
+        // (`Channel::take_where`, `Channel::put_back`) holds it too.
+        if let Some(ch) = self.channel.get() {
+            ch.push(msg);
+            return;
+        }
         q.push_back(msg);
         drop(q);
         self.ready.notify_one();
+    }
+
+    /// This mailbox as a channel: made on the first call, with the
+    /// messages already waiting moved into it in order; the same channel
+    /// for every later call.
+    pub(crate) fn channel(&self) -> Receiver<Message> {
+        if let Some(ch) = self.channel.get() {
+            return ch.receiver();
+        }
+        let mut q = self.queue.lock();
+        let ch = self.channel.get_or_init(Channel::new);
+        for m in q.drain(..) {
+            ch.push(m);
+        }
+        ch.receiver()
+    }
+
+    /// Takes the first message that `matches`, from the mailbox or, once
+    /// the process reads its mailbox as a channel, from the channel.
+    pub(crate) fn take(
+        &self,
+        matches: &mut dyn FnMut(&Message) -> bool,
+        timeout: Option<Duration>,
+    ) -> Option<Message> {
+        match self.channel.get() {
+            Some(ch) => ch.take_first(matches, timeout, || self.queue.lock()),
+            None => self.take_first(matches, timeout),
+        }
     }
 
     /// Records that this process owns `r`, to be told when it ends. A
@@ -86,21 +127,24 @@ impl Process {
     pub(crate) fn move_socket_messages(&self, socket: &Socket, to: &Process) {
         let moved: Vec<Message> = {
             let mut q = self.queue.lock();
-            let mut moved = Vec::new();
-            let mut kept = VecDeque::with_capacity(q.len());
-            for m in q.drain(..) {
-                if m.socket() == Some(socket) {
-                    moved.push(m);
-                } else {
-                    kept.push_back(m);
+            let is_about = |m: &Message| m.socket() == Some(socket);
+            match self.channel.get() {
+                Some(ch) => ch.take_where(is_about),
+                None => {
+                    let (moved, kept): (Vec<Message>, Vec<Message>) =
+                        q.drain(..).partition(is_about);
+                    *q = kept.into();
+                    moved
                 }
             }
-            *q = kept;
-            moved
         };
         if !moved.is_empty() {
             let mut q = to.queue.lock();
             if to.is_alive() {
+                if let Some(ch) = to.channel.get() {
+                    moved.into_iter().for_each(|m| ch.push(m));
+                    return;
+                }
                 q.extend(moved);
                 drop(q);
                 to.ready.notify_one();
@@ -110,7 +154,7 @@ impl Process {
 
     /// Number of messages waiting.
     pub(crate) fn mailbox_len(&self) -> usize {
-        self.queue.lock().len()
+        self.queue.lock().len() + self.channel.get().map_or(0, Channel::len)
     }
 
     pub(crate) fn take_first(
@@ -148,8 +192,12 @@ impl Process {
             r.owner_exited(self.pid);
         }
         // Messages may hold sockets; drop them outside the lock.
-        let msgs = std::mem::take(&mut *self.queue.lock());
-        drop(msgs);
+        let (msgs, sent) = {
+            let mut q = self.queue.lock();
+            let sent = self.channel.get().map(|ch| ch.take_where(|_| true));
+            (std::mem::take(&mut *q), sent)
+        };
+        drop((msgs, sent));
     }
 }
 

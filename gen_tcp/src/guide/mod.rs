@@ -8,9 +8,12 @@
 //! 2. [`choosing_a_backend`]: `inet` or `socket`, per socket or for the
 //!    whole program, and what differs.
 //! 3. [`processes`]: processes, mailboxes, active modes and flow
-//!    control; blocking calls from async code.
+//!    control; a mailbox in a `select!` beside timers and channels;
+//!    blocking calls from async code.
 //! 4. [`porting_from_erlang`]: an Erlang module ported line by line, and
 //!    a table from Erlang terms to Rust values.
+//! 5. [`observing_sockets`]: every live socket as `inet:i()` shows it,
+//!    `{debug, true}` traces, and the drivers' own figures.
 //!
 //! Every example in these pages runs as a test (`cargo test --doc`), on
 //! loopback, with every wait bounded.
@@ -26,3 +29,6 @@ pub mod processes {}
 
 #[doc = include_str!("porting_from_erlang.md")]
 pub mod porting_from_erlang {}
+
+#[doc = include_str!("observing_sockets.md")]
+pub mod observing_sockets {}
