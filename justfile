@@ -4,6 +4,7 @@
 test:
     cargo build --workspace --all-targets --quiet
     cargo test --workspace --quiet --exclude conformance
+    cargo test -p gen_tcp --quiet --features tracing --test debug_trace
     cargo test -p conformance --quiet -- --nocapture
     just examples
 
@@ -37,6 +38,9 @@ published := "-p gen_tcp_core -p gen_tcp_backend_inet -p gen_tcp_backend_socket 
 package:
     python3 .ci/check_package.py
     RUSTFLAGS="-D unused_crate_dependencies" cargo check --quiet --lib {{published}} --target-dir target/udeps
+    # cargo reuses a crate it once extracted from its temporary registry when name and version
+    # match: drop our own crates' stale copies so the packages are verified as they are now.
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/gen_tcp* "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/gen_tcp*.crate target/package
     cargo package --quiet --allow-dirty {{published}}
     cargo publish --dry-run --quiet --allow-dirty {{published}}
     just msrv
