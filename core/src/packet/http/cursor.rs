@@ -36,33 +36,6 @@ pub(super) fn is_token(b: u8) -> bool {
     TOKEN[usize::from(b)]
 }
 
-/// The position of the first `needle` in `hay`, eight bytes at a time (the
-/// word-at-a-time search of `memchr`, in safe code).
-pub(super) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(needle);
-    let mut words = hay.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes) ^ pattern;
-        // A zero byte of `x` is a match. The borrow of the subtraction can
-        // only flag bytes above a real match, so the lowest flag is exact.
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return Some(at + zeros.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|i| at + i)
-}
-
 impl<'a> Cursor<'a> {
     pub(super) fn new(line: &'a [u8]) -> Self {
         Cursor { rest: line }
@@ -143,30 +116,5 @@ mod tests {
             let slow = (33..128).contains(&b) && !b"()<>@,;:\\\"/[]?={}".contains(&b);
             assert_eq!(is_token(b), slow, "{b}");
         }
-    }
-
-    #[test]
-    fn find_byte_finds_the_first_match_at_every_offset() {
-        for len in 0..40 {
-            for at in 0..=len {
-                let mut hay = vec![b'a'; len];
-                // A byte just above the needle and a second match after it
-                // check that neither borrows nor later matches are seen.
-                if at < len {
-                    hay[at] = b'\n';
-                    if at + 1 < len {
-                        hay[at + 1] = b'\n' + 1;
-                    }
-                    if at + 3 < len {
-                        hay[at + 3] = b'\n';
-                    }
-                }
-                let want = hay.iter().position(|&b| b == b'\n');
-                assert_eq!(find_byte(b'\n', &hay), want, "{len} {at}");
-            }
-        }
-        assert_eq!(find_byte(0, &[1, 0, 0, 0, 0, 0, 0, 0, 0]), Some(1));
-        assert_eq!(find_byte(0x80, &[0x7f; 17]), None);
-        assert_eq!(find_byte(0xff, &[0xfe, 0x01, 0xff]), Some(2));
     }
 }

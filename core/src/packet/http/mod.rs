@@ -29,6 +29,7 @@ use bytes::Bytes;
 pub use names::{HttpField, HttpHeader, HttpMethod};
 pub use uri::{HttpScheme, HttpUri};
 
+use super::decode::Scan;
 use super::{Decoded, FrameConfig, PacketType};
 
 /// One parsed HTTP packet, mirroring the Erlang terms.
@@ -70,20 +71,29 @@ pub enum HttpPacket {
     Error(Bytes),
 }
 
-/// Decodes one HTTP packet: a start line unless `in_headers`.
-pub(super) fn decode(in_headers: bool, cfg: &FrameConfig, buf: &[u8]) -> Decoded {
+/// Decodes one HTTP packet: a start line unless `in_headers`. The search
+/// for its end resumes at `scan`.
+pub(super) fn decode(
+    in_headers: bool,
+    cfg: &FrameConfig,
+    buf: &[u8],
+    scan: Scan,
+) -> (Decoded, Scan) {
     let max = if cfg.packet_size != 0 {
         cfg.packet_size
     } else {
         cfg.trunc_len
     };
-    match frame::packet_len(in_headers, max as usize, buf) {
-        Err(e) => Decoded::Error(e),
-        Ok(None) => Decoded::More(None),
-        Ok(Some(len)) => Decoded::Http {
-            consumed: len,
-            packet: parse(in_headers, &buf[..len]),
-        },
+    match frame::packet_len(in_headers, max as usize, buf, scan) {
+        Err(e) => (Decoded::Error(e), Scan::START),
+        Ok(frame::Frame::Partial(scan)) => (Decoded::More(None), scan),
+        Ok(frame::Frame::Whole(len)) => {
+            let packet = Decoded::Http {
+                consumed: len,
+                packet: parse(in_headers, &buf[..len]),
+            };
+            (packet, Scan::START)
+        }
     }
 }
 
