@@ -36,6 +36,15 @@ pub(super) fn is_token(b: u8) -> bool {
     TOKEN[usize::from(b)]
 }
 
+/// Decimal digits accumulated as OTP's `packet_parser.c` does, in a C
+/// `int` (`n = 10 * n + d`), which wraps round on the machines OTP runs on.
+pub(super) fn c_int(digits: &[u8]) -> i32 {
+    digits.iter().fold(0i32, |n, &d| {
+        n.wrapping_mul(10)
+            .wrapping_add(i32::from(d.wrapping_sub(b'0')))
+    })
+}
+
 impl<'a> Cursor<'a> {
     pub(super) fn new(line: &'a [u8]) -> Self {
         Cursor { rest: line }
@@ -82,20 +91,16 @@ impl<'a> Cursor<'a> {
         self.take_while(|b| !is_space(b))
     }
 
-    /// Decimal digits as a number, `None` when there are none. OTP
-    /// accumulates in a C `int`; we wrap in a `u32`, which differs only
-    /// past 2^31.
-    pub(super) fn number(&mut self) -> Option<u32> {
+    /// Decimal digits as a number, `None` when there are none, as OTP
+    /// reads it: into a C `int`, so past `i32::MAX` it wraps round (a real
+    /// socket delivers `HTTP/1.1 2147483648 OK` as status -2147483648).
+    pub(super) fn number(&mut self) -> Option<i32> {
         let digits = self.take_while(|b| b.is_ascii_digit());
-        (!digits.is_empty()).then(|| {
-            digits.iter().fold(0u32, |n, &d| {
-                n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
-            })
-        })
+        (!digits.is_empty()).then(|| c_int(digits))
     }
 
     /// `1*DIGIT "." 1*DIGIT`.
-    pub(super) fn version(&mut self) -> Option<(u32, u32)> {
+    pub(super) fn version(&mut self) -> Option<(i32, i32)> {
         let major = self.number()?;
         if self.rest.first() != Some(&b'.') {
             return None;
@@ -109,6 +114,24 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Values produced by erlang:decode_packet/3 of OTP 25 (and the same
+    // from a real socket of either backend).
+    #[test]
+    fn numbers_wrap_as_a_c_int() {
+        for (digits, want) in [
+            ("0", 0),
+            ("2147483647", i32::MAX),
+            ("2147483648", i32::MIN),
+            ("3000000000", -1294967296),
+            ("4294967295", -1),
+            ("4294967296", 0),
+            ("4294967297", 1),
+            ("99999999999", 1215752191),
+        ] {
+            assert_eq!(c_int(digits.as_bytes()), want, "{digits}");
+        }
+    }
 
     #[test]
     fn token_bytes_are_visible_ascii_but_not_separators() {
