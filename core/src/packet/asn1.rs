@@ -15,22 +15,21 @@ use super::{DecodeError, Decoded};
 
 /// Decodes one TLV, header included. A long tag is scanned from
 /// `scan.searched` on: the tag bytes before it are known to continue it.
-pub(super) fn decode(packet_size: u32, buf: &[u8], scan: Scan) -> (Decoded, Scan) {
+pub(super) fn decode(packet_size: u32, buf: &[u8], scan: &mut Scan) -> Decoded {
     if buf.len() < 2 {
-        return (Decoded::More(None), Scan::START);
+        return Decoded::More(None);
     }
     // Index of the length byte.
     let mut at = 1;
-    let mut searched = Scan::START;
     if buf[0] & 0x1f == 0x1f {
         at = scan.searched.clamp(1, buf.len());
         let more = buf[at..].iter().take_while(|&&b| b & 0x80 != 0).count();
         examined(more);
         at += more;
-        searched.searched = at;
+        scan.searched = at;
         // The last tag byte and the length byte must both be there.
         if buf.len() - at < 2 {
-            return (Decoded::More(None), searched);
+            return Decoded::More(None);
         }
         at += 1;
     }
@@ -41,15 +40,15 @@ pub(super) fn decode(packet_size: u32, buf: &[u8], scan: Scan) -> (Decoded, Scan
     } else {
         let k = usize::from(first & 0x7f);
         let Some(bytes) = buf.get(at..at + k) else {
-            return (Decoded::More(None), searched);
+            return Decoded::More(None);
         };
         if k > 4 {
-            return (Decoded::Error(DecodeError::Invalid), searched);
+            return Decoded::Error(DecodeError::Invalid);
         }
         at += k;
         bytes.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b))
     };
-    (sized(buf, at, plen, packet_size, Body::Whole), searched)
+    sized(buf, at, plen, packet_size, Body::Whole)
 }
 
 #[cfg(test)]

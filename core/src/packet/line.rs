@@ -20,7 +20,7 @@ use super::{DecodeError, Decoded, FrameConfig};
 /// the next packets (a long line in a large buffer would else be searched
 /// once for each piece cut from it). They are looked at only for the
 /// `packet_size` rule, when the buffer holds more than `packet_size` bytes.
-pub(super) fn decode(cfg: &FrameConfig, buf: &[u8], scan: Scan) -> (Decoded, Scan) {
+pub(super) fn decode(cfg: &FrameConfig, buf: &[u8], scan: &mut Scan) -> Decoded {
     let n = buf.len();
     let max = cfg.packet_size as usize;
     let trunc = cfg.trunc_len as usize;
@@ -29,25 +29,27 @@ pub(super) fn decode(cfg: &FrameConfig, buf: &[u8], scan: Scan) -> (Decoded, Sca
     let horizon = if trunc != 0 { n.min(trunc) } else { n };
     let from = scan.searched.min(horizon);
     let len = match find_byte(cfg.line_delimiter, &buf[from..horizon]) {
-        Some(at) if over(from + at + 1) => return (Decoded::Error(DecodeError::TooLarge), scan),
+        Some(at) if over(from + at + 1) => return Decoded::Error(DecodeError::TooLarge),
         Some(at) => from + at + 1,
         // No end before the cut: a piece of `trunc_len` bytes, unless the
         // line is longer than `packet_size`, which a delimiter before
         // `packet_size` would disprove.
         None if trunc != 0 && n >= trunc => {
             if over(n) && find_byte(cfg.line_delimiter, &buf[trunc..max.max(trunc)]).is_none() {
-                return (Decoded::Error(DecodeError::TooLarge), scan);
+                return Decoded::Error(DecodeError::TooLarge);
             }
             trunc
         }
-        None if over(n) => return (Decoded::Error(DecodeError::TooLarge), scan),
-        None => return (Decoded::More(None), Scan { searched: n }),
+        None if over(n) => return Decoded::Error(DecodeError::TooLarge),
+        None => {
+            scan.searched = n;
+            return Decoded::More(None);
+        }
     };
-    let packet = Decoded::Packet {
+    Decoded::Packet {
         consumed: len,
         body: 0..len,
-    };
-    (packet, Scan::START)
+    }
 }
 
 #[cfg(test)]

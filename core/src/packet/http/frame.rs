@@ -14,16 +14,8 @@ use crate::packet::decode::Scan;
 use crate::packet::scan::find_byte;
 use crate::packet::DecodeError;
 
-/// Where the first packet of a buffer ends, as far as the buffer shows.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Frame {
-    /// The packet is this many bytes.
-    Whole(usize),
-    /// Not whole yet; the search resumes here once bytes are appended.
-    Partial(Scan),
-}
-
-/// The length of the first packet of `buf`, resuming the search at `scan`.
+/// The length of the first packet of `buf`, `None` when it is not whole
+/// yet; the search resumes at `scan` and leaves there where it stopped.
 ///
 /// The search goes through each byte once over any number of calls: line
 /// ends known to be continued, and bytes known to hold none, lie before
@@ -33,16 +25,16 @@ pub(super) fn packet_len(
     in_headers: bool,
     max: usize,
     buf: &[u8],
-    scan: Scan,
-) -> Result<Frame, DecodeError> {
+    scan: &mut Scan,
+) -> Result<Option<usize>, DecodeError> {
     let n = buf.len();
     // An empty line is whole whatever the limit. OTP exempts it only when
     // it is all there is: with `packet_size` 1, `\r\n` followed by more
     // is `{error, invalid}` there. We exempt it always, so that the answer
     // does not depend on how the bytes were cut into reads.
     match buf {
-        [b'\n', ..] => return Ok(Frame::Whole(1)),
-        [b'\r', b'\n', ..] => return Ok(Frame::Whole(2)),
+        [b'\n', ..] => return Ok(Some(1)),
+        [b'\r', b'\n', ..] => return Ok(Some(2)),
         _ => {}
     }
     let over = |len: usize| max != 0 && len > max;
@@ -57,7 +49,8 @@ pub(super) fn packet_len(
             return if max != 0 && n >= max && buf != b"\r" {
                 Err(DecodeError::TooLarge)
             } else {
-                Ok(Frame::Partial(Scan { searched: n }))
+                scan.searched = n;
+                Ok(None)
             };
         };
         let len = from + nl + 1;
@@ -65,15 +58,15 @@ pub(super) fn packet_len(
             return Err(DecodeError::TooLarge);
         }
         if !in_headers {
-            return Ok(Frame::Whole(len));
+            return Ok(Some(len));
         }
         match buf.get(len) {
             // OTP's `plen > 2`: an empty first line never continues.
             Some(b' ' | b'\t') if len > 2 => from = len,
-            Some(_) => return Ok(Frame::Whole(len)),
+            Some(_) => return Ok(Some(len)),
             None => {
-                let searched = len - 1;
-                return Ok(Frame::Partial(Scan { searched }));
+                scan.searched = len - 1;
+                return Ok(None);
             }
         }
     }
@@ -85,10 +78,7 @@ mod tests {
 
     /// The length from the start, `None` while not whole.
     fn packet_len(in_headers: bool, max: usize, buf: &[u8]) -> Result<Option<usize>, DecodeError> {
-        super::packet_len(in_headers, max, buf, Scan::START).map(|f| match f {
-            Frame::Whole(len) => Some(len),
-            Frame::Partial(_) => None,
-        })
+        super::packet_len(in_headers, max, buf, &mut Scan::default())
     }
 
     #[test]

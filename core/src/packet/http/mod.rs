@@ -78,27 +78,19 @@ pub enum HttpPacket {
 
 /// Decodes one HTTP packet: a start line unless `in_headers`. The search
 /// for its end resumes at `scan`.
-pub(super) fn decode(
-    in_headers: bool,
-    cfg: &FrameConfig,
-    buf: &[u8],
-    scan: Scan,
-) -> (Decoded, Scan) {
+pub(super) fn decode(in_headers: bool, cfg: &FrameConfig, buf: &[u8], scan: &mut Scan) -> Decoded {
     let max = if cfg.packet_size != 0 {
         cfg.packet_size
     } else {
         cfg.trunc_len
     };
     match frame::packet_len(in_headers, max as usize, buf, scan) {
-        Err(e) => (Decoded::Error(e), Scan::START),
-        Ok(frame::Frame::Partial(scan)) => (Decoded::More(None), scan),
-        Ok(frame::Frame::Whole(len)) => {
-            let packet = Decoded::Http {
-                consumed: len,
-                packet: parse(in_headers, &buf[..len]),
-            };
-            (packet, Scan::START)
-        }
+        Err(e) => Decoded::Error(e),
+        Ok(None) => Decoded::More(None),
+        Ok(Some(len)) => Decoded::Http {
+            consumed: len,
+            packet: parse(in_headers, &buf[..len]),
+        },
     }
 }
 
