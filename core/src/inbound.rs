@@ -198,24 +198,30 @@ impl Inbound {
     /// taken on the first [`unknown_limit`] bytes while the packet's length
     /// is unknown, and with the limits of the module docs as errors.
     /// Resumes the decoder where the previous call left it.
+    #[inline(always)]
     fn decide(&self, cfg: &FrameConfig, opts: &SockOpts) -> Decoded {
         let limit = unknown_limit(opts);
         let all = &self.buf[..];
         let view = &all[..all.len().min(limit)];
-        let (mut decoded, mut resume) = packet::decode_resume(cfg, view, self.resume.get());
-        match decoded {
-            Decoded::More(None) if view.len() >= limit => {
-                decoded = Decoded::Error(DecodeError::TooLarge);
+        let mut resume = self.resume.get();
+        // Changed in place where it must be: a packet's answer is large, and
+        // moving it costs the short packets more than deciding them.
+        let mut decoded = packet::decode_resuming(cfg, view, &mut resume);
+        if let Decoded::More(known) = decoded {
+            match known {
+                None if view.len() >= limit => {
+                    decoded = Decoded::Error(DecodeError::TooLarge);
+                }
+                Some(total) if opts.packet_size == 0 && total > MAX_UNFINISHED => {
+                    decoded = Decoded::Error(DecodeError::TooLarge);
+                }
+                // Known to be whole in the bytes past the view: take it from
+                // all of them (the hint is for a prefix, so it still holds).
+                Some(total) if total <= all.len() && view.len() < all.len() => {
+                    decoded = packet::decode_resuming(cfg, all, &mut resume);
+                }
+                _ => {}
             }
-            Decoded::More(Some(total)) if opts.packet_size == 0 && total > MAX_UNFINISHED => {
-                decoded = Decoded::Error(DecodeError::TooLarge);
-            }
-            // Known to be whole in the bytes past the view: take it from all
-            // of them (the hint is for a prefix, so it still holds).
-            Decoded::More(Some(total)) if total <= all.len() && view.len() < all.len() => {
-                (decoded, resume) = packet::decode_resume(cfg, all, resume);
-            }
-            _ => {}
         }
         self.resume.set(resume);
         decoded
@@ -360,6 +366,25 @@ mod tests {
         let r = i.fill_from(fds[0], i.want(&o, 0));
         assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
         assert!(i.buf.capacity() <= 2 * MAX_READ, "{}", i.buf.capacity());
+        crate::sys::close_fd(fds[0]);
+        crate::sys::close_fd(fds[1]);
+    }
+
+    #[test]
+    fn a_large_read_lands_in_the_spare_capacity_whole() {
+        // A read of more than MIN_READ goes to the uninitialised spare
+        // capacity through a raw pointer; what arrives is what was sent.
+        let mut fds = [0; 2];
+        crate::syscall!(pipe(fds.as_mut_ptr())).unwrap();
+        let sent: Vec<u8> = (0..60_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let w = crate::syscall!(write(fds[1], sent.as_ptr().cast(), sent.len())).unwrap();
+        assert_eq!(w as usize, sent.len());
+        crate::sys::set_nonblocking(fds[0]).unwrap();
+        let mut i = Inbound::new();
+        i.extend(b"head");
+        assert_eq!(i.fill_from(fds[0], 4 * MIN_READ).unwrap(), sent.len());
+        assert_eq!(&i.buf[..4], b"head");
+        assert_eq!(&i.buf[4..], &sent[..]);
         crate::sys::close_fd(fds[0]);
         crate::sys::close_fd(fds[1]);
     }

@@ -57,17 +57,25 @@ pub fn decode(cfg: &FrameConfig, buf: &[u8]) -> Decoded {
 ///     }
 /// }
 /// ```
-pub fn decode_resume(cfg: &FrameConfig, buf: &[u8], resume: Resume) -> (Decoded, Resume) {
+pub fn decode_resume(cfg: &FrameConfig, buf: &[u8], mut resume: Resume) -> (Decoded, Resume) {
+    let decoded = decode_resuming(cfg, buf, &mut resume);
+    (decoded, resume)
+}
+
+/// [`decode_resume`] with the hint updated in place: what a receiver that
+/// keeps the hint beside its buffer calls, without moving the answer twice.
+#[inline(always)]
+pub(crate) fn decode_resuming(cfg: &FrameConfig, buf: &[u8], resume: &mut Resume) -> Decoded {
     let mut scan = resume.scan_for(cfg, buf);
     let decoded = dispatch(cfg, buf, &mut scan);
-    let next = match decoded {
+    *resume = match decoded {
         Decoded::More(_) => Resume {
             seen: Some((*cfg, buf.len())),
             scan,
         },
         _ => Resume::default(),
     };
-    (decoded, next)
+    decoded
 }
 
 /// The decoder of `cfg.packet`; those that search for the end of a packet

@@ -67,6 +67,7 @@ mod test_tables;
 pub mod testkit;
 mod tpkt;
 
+pub(crate) use decode::decode_resuming;
 pub use decode::{decode, decode_resume, Resume};
 pub use http::{next_packet_type, HttpPacket};
 pub use send::send_header;
