@@ -80,6 +80,11 @@ mod tests {
         (b"abc", 2, 2, E),
         (b"abcdef", 4, 2, E),
         (b"abcdef\x0a", 10, 3, P(3, 0..3)),
+        // Cut at line_length, but the whole line must fit packet_size.
+        (b"abc\x0adefghij", 5, 2, P(2, 0..2)),
+        (b"abcd\x0afghij", 5, 2, P(2, 0..2)),
+        (b"abcde\x0aghij", 5, 2, E),
+        (b"abcdef\x0a", 5, 2, E),
     ];
 
     #[test]

@@ -3,7 +3,7 @@
 //! A packet is one line, ending with `\n` (so `\r\n` and a bare `\n` both
 //! work). In the header state a line followed by a space or tab continues
 //! on the next line, so a header is only known to be whole once the byte
-//! after its `\n` has arrived; a buffer of just `\n` or `\r\n` is the end of
+//! after its `\n` has arrived; an empty line (`\n` or `\r\n`) is the end of
 //! the headers at once.
 //!
 //! The limit is `packet_size`, or when that is 0 the line length
