@@ -67,7 +67,7 @@ lint:
 
 # Fuzz every packet decoder family for SECS seconds each (needs cargo-fuzz and a nightly toolchain).
 fuzz SECS="60":
-    cd fuzz && for t in fuzz_length_prefixed fuzz_line fuzz_misc fuzz_http; do cargo +nightly fuzz run $t -- -max_total_time={{SECS}} -max_len=512 || exit 1; done
+    cd fuzz && for t in fuzz_length_prefixed fuzz_line fuzz_misc fuzz_http fuzz_stream; do cargo +nightly fuzz run $t -- -max_total_time={{SECS}} -max_len=512 || exit 1; done
 
 # Re-run the OTP probes that recorded OTP's answers (needs erlang-base).
 otp:

@@ -3,6 +3,7 @@
 
 use super::SockOpts;
 use crate::active::Active;
+use crate::backend::InetBackend;
 use crate::error::{Error, Result};
 use crate::packet::{FrameConfig, PacketType};
 
@@ -93,7 +94,14 @@ impl SockOpts {
             packet: self.packet,
             packet_size: self.packet_size,
             line_delimiter: self.line_delimiter,
-            trunc_len: self.buffer,
+            // inet_drv cuts a line at its buffer size; gen_tcp_socket passes
+            // packet_size as the line length, which only cuts a line when a
+            // read ends exactly there (else the line is emsgsize): it never
+            // cuts, and packet_size bounds the line.
+            trunc_len: match self.backend {
+                InetBackend::Inet => self.buffer,
+                InetBackend::Socket => 0,
+            },
         }
     }
 }
