@@ -10,7 +10,10 @@
 //! - [`socket`]: the [`Socket`] handle and the [`Port`] trait backends implement.
 //! - [`open`]: creating, binding, listening and connecting descriptors.
 //! - [`sockopt`]: kernel socket options.
-//! - [`sys`]: the raw system calls shared by both backends.
+//! - [`descriptor`]: the [`Descriptor`] that owns a socket's descriptor,
+//!   and the system calls made on it.
+//! - [`reactor`]: the event loop threads both backends share.
+//! - [`sys`]: deadlines and the raw system calls, private to this crate.
 #![warn(missing_docs)]
 // `syscall!` is the one unsafe boundary for libc calls, as mio's macro is;
 // its callers pass plain values, not unsafe code.
@@ -21,21 +24,27 @@ pub mod addr;
 pub mod backend;
 pub mod data;
 pub mod deliver;
+pub mod descriptor;
 pub mod error;
 pub mod inbound;
 pub mod open;
 pub mod options;
 pub mod packet;
 pub mod process;
+pub mod reactor;
 pub mod socket;
 pub mod sockopt;
 pub mod stats;
 pub mod sys;
 
+// The crate's one way to call libc, at the root as before, for the crate only.
+pub(crate) use sys::syscall;
+
 pub use active::Active;
 pub use addr::{Address, Family, SockAddr};
 pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
 pub use data::{Data, IoData};
+pub use descriptor::{Block, Descriptor};
 pub use error::{Error, Result};
 pub use options::{CreateOpts, Deliver, Ifaddr, Mode, Opt, OptName, SockOpts};
 pub use packet::{HttpPacket, PacketType};

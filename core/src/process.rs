@@ -30,7 +30,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A process identifier.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -193,7 +193,8 @@ impl Process {
         matches: &mut dyn FnMut(&Message) -> bool,
         timeout: Option<Duration>,
     ) -> Option<Message> {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout past the clock's range is no deadline (never panics).
+        let deadline = crate::sys::deadline(timeout);
         let mut q = self.queue.lock();
         // Messages already looked at are not looked at again on wake-up.
         let mut scanned = 0;
@@ -362,6 +363,7 @@ pub fn mailbox_len() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn selective_receive_keeps_the_rest_in_order() {

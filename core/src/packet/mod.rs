@@ -44,7 +44,7 @@ mod tpkt;
 pub use decode::decode;
 pub use guarantee::{check_guarantee, check_stream};
 pub use http::{next_packet_type, HttpPacket};
-pub use send::send_header;
+pub use send::{send_header, Frame};
 
 /// The `{packet, Type}` option: how a byte stream is cut into packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,0 +1,191 @@
+//! A socket's registration with a reactor, and the readiness its last
+//! event reported: kept under the socket's own lock.
+
+use super::slots::Key;
+use super::{Event, Pool, Reactor, Source};
+use crate::descriptor::Descriptor;
+use crate::error::{Error, Result};
+use std::sync::Arc;
+
+/// What a socket needs its reactor for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Want {
+    /// It is active: the reactor reads for it.
+    pub read: bool,
+    /// Output is queued (`inet`): the reactor writes it.
+    pub write: bool,
+}
+
+impl Want {
+    /// Nothing: a passive socket with nothing queued.
+    pub const NOTHING: Want = Want {
+        read: false,
+        write: false,
+    };
+    /// Reading only.
+    pub const READ: Want = Want {
+        read: true,
+        write: false,
+    };
+
+    /// True if the socket needs the reactor at all.
+    pub fn any(self) -> bool {
+        self.read || self.write
+    }
+}
+
+/// Where a socket is with its reactor.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    /// Not in any reactor (never needed one, left one after an unwanted
+    /// event, or was failed by one).
+    Unregistered,
+    /// In `epoll`, edge-triggered, for both directions.
+    Registered { reactor: &'static Reactor, key: Key },
+}
+
+/// A socket's registration: registered on first need and then for life,
+/// with the readiness its events reported, so that asking again for what
+/// an edge will bring costs no system call.
+///
+/// Readiness is cleared by the socket when a read finds it empty (a short
+/// read or `EAGAIN`: [`Registration::drained`]) or a write finds it full
+/// ([`Registration::full`]); any byte or room that comes after that raises
+/// a new edge. While it is set, the socket may have work no edge will
+/// announce, and [`Registration::serve`] re-arms. Once an event said the
+/// peer ended the stream (or the connection failed), the socket stays
+/// readable: the end is there to be read after the last bytes, and no new
+/// edge would announce it.
+#[derive(Debug)]
+pub struct Registration {
+    state: State,
+    readable: bool,
+    writable: bool,
+    closed: bool,
+}
+
+impl Default for Registration {
+    fn default() -> Self {
+        Registration::new()
+    }
+}
+
+impl Registration {
+    /// Not registered.
+    pub const fn new() -> Registration {
+        Registration {
+            state: State::Unregistered,
+            readable: false,
+            writable: false,
+            closed: false,
+        }
+    }
+
+    /// True while registered with a reactor.
+    pub fn is_registered(&self) -> bool {
+        matches!(self.state, State::Registered { .. })
+    }
+
+    /// Makes sure the socket's source will be called when it can do what
+    /// it `want`s: the first time, registers with a reactor of `pool`
+    /// (`source` gives the socket's handle for it; `None` if it is going
+    /// away); after that, re-arms only when readiness already reported
+    /// would raise no new edge. No system call in the steady state.
+    /// `Err(reason)` when the reactor cannot take it (such as
+    /// `system_limit`).
+    pub fn serve(
+        &mut self,
+        want: Want,
+        pool: &Pool,
+        fd: &Descriptor,
+        source: impl FnOnce() -> Option<Arc<dyn Source>>,
+    ) -> Result<()> {
+        if !want.any() {
+            return Ok(());
+        }
+        match self.state {
+            State::Unregistered => {
+                let reactor = pool.pick()?;
+                let source = source().ok_or(Error::Closed)?;
+                let key = reactor.register(fd.raw(), source)?;
+                self.state = State::Registered { reactor, key };
+                // The kernel raises an event for what is ready now.
+                self.readable = false;
+                self.writable = false;
+                Ok(())
+            }
+            State::Registered { reactor, key } => {
+                if (want.read && self.readable) || (want.write && self.writable) {
+                    reactor.rearm(fd.raw(), key)?;
+                    // The new event says again what is ready.
+                    self.readable = false;
+                    self.writable = false;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Records an event for a socket that wants `want`, and returns what
+    /// it should do now. A socket that wants nothing and still gets
+    /// readiness leaves the reactor (one `EPOLL_CTL_DEL`), so that a
+    /// passive socket read by its caller does not wake the reactor at each
+    /// byte; it registers again when it needs to.
+    pub fn on_event(&mut self, event: Event, want: Want, fd: &Descriptor) -> Event {
+        self.readable |= event.readable;
+        self.writable |= event.writable;
+        self.closed |= event.closed;
+        if !want.any() && event.any() {
+            self.leave(fd);
+            return Event::NONE;
+        }
+        Event {
+            readable: self.readable && want.read,
+            writable: self.writable && want.write,
+            closed: self.closed,
+        }
+    }
+
+    /// A read found nothing more to read (a short read or `EAGAIN`); the
+    /// end of the stream, if it came, is still to be read.
+    pub fn drained(&mut self) {
+        self.readable = self.closed;
+    }
+
+    /// True while an event reported bytes (or the end of the stream) that
+    /// no read has found gone since.
+    pub fn readable(&self) -> bool {
+        self.readable
+    }
+
+    /// A write found no more room (`EAGAIN` or a short write).
+    pub fn full(&mut self) {
+        self.writable = false;
+    }
+
+    /// Leaves the reactor (`EPOLL_CTL_DEL`).
+    pub fn leave(&mut self, fd: &Descriptor) {
+        if let State::Registered { reactor, key } = self.state {
+            self.state = State::Unregistered;
+            reactor.deregister(fd.raw(), key);
+        }
+    }
+
+    /// The socket is being closed: the reactor forgets it (the kernel
+    /// takes the descriptor out of `epoll` as it closes, so no system call
+    /// is made here).
+    pub fn close(&mut self) {
+        if let State::Registered { reactor, key } = self.state {
+            self.state = State::Unregistered;
+            reactor.forget(key);
+        }
+    }
+
+    /// The reactor failed this socket (and already forgot it).
+    pub fn on_failure(&mut self) {
+        self.state = State::Unregistered;
+        self.readable = false;
+        self.writable = false;
+        self.closed = false;
+    }
+}
