@@ -8,7 +8,7 @@ use crate::state::State;
 use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::process::Message;
-use gen_tcp_core::reactor::{Event, Registration, Source, Turn, Want};
+use gen_tcp_core::reactor::{Event, Registration, Served, Source, Turn, Want};
 use gen_tcp_core::{
     Counters, Descriptor, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
     SockAddr, SockOpts, Socket, SocketId, Stat,
@@ -38,6 +38,16 @@ pub(crate) struct Inner {
     /// that `recv` gets); that `recv` hands the socket over when it
     /// returns, if it turned active meanwhile.
     pub(crate) blocked_reader: bool,
+    /// A `send` is writing to the kernel without the lock: what others
+    /// send meanwhile is queued behind it, and the queue waits for it.
+    pub(crate) direct_send: bool,
+}
+
+impl Inner {
+    /// True while output waits: queued, or being written by a `send`.
+    pub(crate) fn output_pending(&self) -> bool {
+        !self.queue.is_empty() || self.direct_send
+    }
 }
 
 /// A connected socket on the `inet` backend.
@@ -74,6 +84,7 @@ impl InetPort {
                 reg: Registration::new(),
                 unread: bytes::Bytes::new(),
                 blocked_reader: false,
+                direct_send: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
@@ -108,17 +119,23 @@ impl InetPort {
     pub(crate) fn want(inner: &Inner) -> Want {
         Want {
             read: inner.opts.active.is_active() && inner.state.readable() && !inner.blocked_reader,
-            write: !inner.queue.is_empty() && inner.state.writes_queue(),
+            write: !inner.queue.is_empty() && inner.state.writes_queue() && !inner.direct_send,
         }
     }
 
     /// Makes sure a driver serves what the socket needs now (no system
-    /// call unless it must register or re-arm).
+    /// call unless it must register). Bytes an event already announced
+    /// are read here, in the caller's thread; a driver gets the socket
+    /// back (re-armed) only if they are more than one turn's worth.
     pub(crate) fn serve(&self, inner: &mut Inner) -> Result<()> {
         let want = InetPort::want(inner);
-        inner.reg.serve(want, driver::pool(), &self.fd, || {
+        let served = inner.reg.serve(want, driver::pool(), &self.fd, || {
             self.me.upgrade().map(|p| p as Arc<dyn Source>)
-        })
+        })?;
+        if served == Served::ReadNow && self.read_active(inner) == Turn::Again {
+            inner.reg.rearm(&self.fd)?;
+        }
+        Ok(())
     }
 
     /// The connection is over: leave the driver, drop what is buffered
@@ -146,7 +163,7 @@ impl InetPort {
             }
             return Ok(());
         }
-        if inner.queue.is_empty() || !inner.state.writes_queue() || self.fd.linger_zero() {
+        if !inner.output_pending() || !inner.state.writes_queue() || self.fd.linger_zero() {
             self.kill(&mut inner, State::Closed);
             return Ok(());
         }
@@ -254,7 +271,7 @@ impl Port for InetPort {
             }
             return self.fd.shutdown(how);
         }
-        let empty = inner.queue.is_empty();
+        let empty = !inner.output_pending();
         if inner.state.shutdown_write(how, empty)? {
             self.fd.shutdown(how)?;
         }

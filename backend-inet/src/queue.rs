@@ -48,6 +48,15 @@ impl OutQueue {
         }
     }
 
+    /// Queues `bytes` before everything queued (the rest of a send that
+    /// was being written while others queued behind it).
+    pub(crate) fn push_front(&mut self, bytes: Bytes) {
+        if !bytes.is_empty() {
+            self.len += bytes.len();
+            self.chunks.push_front(bytes);
+        }
+    }
+
     /// Writes from the front until the kernel stops taking or the queue is
     /// empty, never blocking: `Ok(true)` when all was written, `Ok(false)`
     /// when the kernel is full. A real error passes through.

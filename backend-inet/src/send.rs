@@ -40,30 +40,16 @@ impl InetPort {
         let frame = Frame::new(inner.opts.packet, chunks).map_err(|_| Error::Emsgsize)?;
         let total = frame.len();
 
-        if inner.queue.is_empty() && !inner.opts.delay_send {
-            // One `send` for a small frame, never blocking.
+        if inner.queue.is_empty() && !inner.direct_send && !inner.opts.delay_send {
+            // One `send` for a small frame, never blocking, made without
+            // the lock (the peer it wakes may make the driver want it);
+            // senders meanwhile queue behind it.
+            inner.direct_send = true;
+            drop(inner);
             let (written, stopped) = self.fd.send_all(&frame, 0, Block::No);
-            match stopped {
-                None => {}
-                Some(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Some(e) => {
-                    let reason = io_reason(&e, inner.opts.show_econnreset);
-                    return match inner.state.send_failed(reason.clone()) {
-                        None => Err(Error::Closed),
-                        Some(dead) => {
-                            self.kill(&mut inner, dead);
-                            Err(reason)
-                        }
-                    };
-                }
-            }
-            self.counters.sent(total);
-            if written < total {
-                inner.reg.full();
-                inner.queue.push(frame.rest(written));
-                self.serve_queue(&mut inner)?;
-            }
-            return Ok(());
+            let mut inner = self.lock();
+            inner.direct_send = false;
+            return self.sent_directly(&mut inner, &frame, written, stopped);
         }
 
         // Counted once queued, as inet_drv counts a send it took (even one
@@ -99,6 +85,61 @@ impl InetPort {
         }
     }
 
+    /// After a direct send: the rest the kernel did not take goes to the
+    /// front of the queue (senders that came meanwhile queued behind it)
+    /// for the driver; a failure ends the connection as `inet_drv` does.
+    fn sent_directly(
+        &self,
+        inner: &mut Inner,
+        frame: &Frame<'_>,
+        written: usize,
+        stopped: Option<io::Error>,
+    ) -> Result<()> {
+        if let Some(e) = stopped.filter(|e| e.kind() != io::ErrorKind::WouldBlock) {
+            if inner.state.is_closed() {
+                // Closed by another thread meanwhile.
+                return Err(Error::Closed);
+            }
+            let reason = io_reason(&e, inner.opts.show_econnreset);
+            return match inner.state.send_failed(reason.clone()) {
+                None => Err(Error::Closed),
+                Some(dead) => {
+                    self.kill(inner, dead);
+                    Err(reason)
+                }
+            };
+        }
+        self.counters.sent(frame.len());
+        if written < frame.len() {
+            if !inner.state.writes_queue() {
+                // The connection ended meanwhile: the rest goes with it.
+                return Err(Error::Closed);
+            }
+            inner.reg.full();
+            inner.queue.push_front(frame.rest(written));
+        }
+        if inner.queue.is_empty() {
+            self.queue_written(inner);
+            Ok(())
+        } else {
+            self.serve_queue(inner)
+        }
+    }
+
+    /// The queue is empty: wake busy senders, and do what waited for it
+    /// (a deferred shutdown or close).
+    fn queue_written(&self, inner: &mut Inner) {
+        self.cond.notify_all();
+        match inner.state {
+            State::ShutdownPending(how) => {
+                let _ = self.fd.shutdown(how);
+                inner.state = State::WriteShut;
+            }
+            State::Draining => self.kill(inner, State::Closed),
+            _ => {}
+        }
+    }
+
     /// Has a driver write the queue. When none can take the socket (out
     /// of descriptors), the send fails with the reason and the connection
     /// is over, as after a failed write.
@@ -117,7 +158,8 @@ impl InetPort {
     /// The driver: the socket is writable; write the queue, then do what
     /// waited for it (a deferred shutdown or close).
     pub(crate) fn write_queued(&self, inner: &mut Inner) {
-        if inner.queue.is_empty() || !inner.state.writes_queue() {
+        // A direct send's rest goes first: it serves the queue when done.
+        if inner.queue.is_empty() || !inner.state.writes_queue() || inner.direct_send {
             return;
         }
         match inner.queue.write_to(&self.fd) {
@@ -133,15 +175,7 @@ impl InetPort {
             self.cond.notify_all();
         }
         if inner.queue.is_empty() {
-            self.cond.notify_all();
-            match inner.state {
-                State::ShutdownPending(how) => {
-                    let _ = self.fd.shutdown(how);
-                    inner.state = State::WriteShut;
-                }
-                State::Draining => self.kill(inner, State::Closed),
-                _ => {}
-            }
+            self.queue_written(inner);
         }
     }
 

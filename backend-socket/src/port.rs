@@ -10,7 +10,7 @@ use crate::active::{pump, Pumped};
 use crate::state::{Phase, State};
 use crate::{options, poller};
 use gen_tcp_core::open;
-use gen_tcp_core::reactor::{Event, Source, Turn, READS_PER_TURN};
+use gen_tcp_core::reactor::{Event, Served, Source, Turn, READS_PER_TURN};
 use gen_tcp_core::stats::Stat;
 use gen_tcp_core::sys;
 use gen_tcp_core::{
@@ -82,12 +82,19 @@ impl SocketPort {
     }
 
     /// Makes sure the poller reads the socket while it is active (no
-    /// system call unless it must register or re-arm).
+    /// system call unless it must register). Bytes an event already
+    /// announced are read here, in the caller's thread; the poller gets
+    /// the socket back (re-armed) only if they are more than one turn's
+    /// worth.
     fn serve(&self, st: &mut State) -> Result<()> {
         let want = st.want();
-        st.reg.serve(want, poller::pool(), &self.fd, || {
+        let served = st.reg.serve(want, poller::pool(), &self.fd, || {
             self.me.upgrade().map(|p| p as Arc<dyn Source>)
-        })
+        })?;
+        if served == Served::ReadNow && pump(self, st, READS_PER_TURN) == Pumped::More {
+            st.reg.rearm(&self.fd)?;
+        }
+        Ok(())
     }
 
     /// The socket turned active: deliver what is buffered now, and have

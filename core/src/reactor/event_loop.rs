@@ -338,10 +338,8 @@ mod tests {
             told: Mutex::new(tx),
         });
         let src: Arc<dyn Source> = p.clone();
-        p.reg
-            .lock()
-            .serve(Want::READ, pool, &p.fd, || Some(src))
-            .unwrap();
+        let served = p.reg.lock().serve(Want::READ, pool, &p.fd, || Some(src));
+        assert_eq!(served, Ok(crate::reactor::Served::Waiting));
         (p, b, rx)
     }
 

@@ -10,10 +10,11 @@
 //!   the reactor and stays registered until it is closed. Its
 //!   [`Registration`] remembers the readiness the last event reported, so
 //!   that turning active again (`{active, once}`) costs no system call at
-//!   all when the last read emptied the socket, and one `EPOLL_CTL_MOD`
-//!   when it did not. A socket that gets events it does not want (a
-//!   passive socket being read by its caller) leaves the reactor at its
-//!   first such event, so the reactor is not woken for nothing.
+//!   all: when the last read emptied the socket, the next edge will come;
+//!   when it did not (or bytes came while the socket was passive), the
+//!   caller reads them at once, in its thread. A socket that keeps getting
+//!   events it does not want (a passive socket being read by its caller)
+//!   leaves the reactor, so the reactor is not woken for nothing.
 //! - **Fair.** A source does at most [`READS_PER_TURN`] reads per call and
 //!   answers [`Turn::Again`] when it had more to do: it gets another turn
 //!   after every other ready source had one.
@@ -38,7 +39,7 @@ mod slots;
 
 pub use event_loop::Reactor;
 pub use pool::Pool;
-pub use registration::{Registration, Want};
+pub use registration::{Registration, Served, Want};
 
 use crate::error::Error;
 

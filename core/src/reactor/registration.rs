@@ -62,7 +62,25 @@ pub struct Registration {
     readable: bool,
     writable: bool,
     closed: bool,
+    /// Events in a row that came while the socket wanted nothing.
+    unwanted: u8,
 }
+
+/// What [`Registration::serve`] leaves the caller to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Served {
+    /// Nothing: the reactor calls the socket back when there is work.
+    Waiting,
+    /// An event already said the socket is readable, and no new edge will
+    /// say it again: the caller reads now, in its own thread (as tokio's
+    /// handles try the syscall first), and calls
+    /// [`Registration::rearm`] if it left bytes for the reactor.
+    ReadNow,
+}
+
+/// Unwanted events in a row after which a socket leaves its reactor.
+const UNWANTED_BEFORE_LEAVING: u8 = 2;
 
 impl Default for Registration {
     fn default() -> Self {
@@ -78,6 +96,7 @@ impl Registration {
             readable: false,
             writable: false,
             closed: false,
+            unwanted: 0,
         }
     }
 
@@ -89,8 +108,9 @@ impl Registration {
     /// Makes sure the socket's source will be called when it can do what
     /// it `want`s: the first time, registers with a reactor of `pool`
     /// (`source` gives the socket's handle for it; `None` if it is going
-    /// away); after that, re-arms only when readiness already reported
-    /// would raise no new edge. No system call in the steady state.
+    /// away). After that, no system call: readiness already reported for
+    /// reading is the caller's to read ([`Served::ReadNow`]); for writing
+    /// (rare: a queue made with nothing refused), it re-arms.
     /// `Err(reason)` when the reactor cannot take it (such as
     /// `system_limit`).
     pub fn serve(
@@ -99,10 +119,11 @@ impl Registration {
         pool: &Pool,
         fd: &Descriptor,
         source: impl FnOnce() -> Option<Arc<dyn Source>>,
-    ) -> Result<()> {
+    ) -> Result<Served> {
         if !want.any() {
-            return Ok(());
+            return Ok(Served::Waiting);
         }
+        self.unwanted = 0;
         match self.state {
             State::Unregistered => {
                 let reactor = pool.pick()?;
@@ -112,33 +133,54 @@ impl Registration {
                 // The kernel raises an event for what is ready now.
                 self.readable = false;
                 self.writable = false;
-                Ok(())
+                Ok(Served::Waiting)
             }
-            State::Registered { reactor, key } => {
-                if (want.read && self.readable) || (want.write && self.writable) {
-                    reactor.rearm(fd.raw(), key)?;
-                    // The new event says again what is ready.
-                    self.readable = false;
-                    self.writable = false;
+            State::Registered { .. } => {
+                if want.write && self.writable {
+                    self.rearm(fd)?;
                 }
-                Ok(())
+                if want.read && self.readable {
+                    return Ok(Served::ReadNow);
+                }
+                Ok(Served::Waiting)
             }
         }
     }
 
+    /// Has the reactor look at the socket again (`EPOLL_CTL_MOD`: the
+    /// kernel raises an event at once for what is ready): for a caller
+    /// that read what [`Served::ReadNow`] said and left bytes.
+    pub fn rearm(&mut self, fd: &Descriptor) -> Result<()> {
+        if let State::Registered { reactor, key } = self.state {
+            reactor.rearm(fd.raw(), key)?;
+            // The new event says again what is ready.
+            self.readable = false;
+            self.writable = false;
+        }
+        Ok(())
+    }
+
     /// Records an event for a socket that wants `want`, and returns what
-    /// it should do now. A socket that wants nothing and still gets
-    /// readiness leaves the reactor (one `EPOLL_CTL_DEL`), so that a
-    /// passive socket read by its caller does not wake the reactor at each
-    /// byte; it registers again when it needs to.
+    /// it should do now. A socket that wants nothing gets its readiness
+    /// recorded (an `{active, once}` request that came before the owner
+    /// asked for it is read when it does); after a second such event in a
+    /// row it leaves the reactor (one `EPOLL_CTL_DEL`), so that a passive
+    /// socket read by its caller does not wake the reactor at each byte.
+    /// It registers again when it needs to.
     pub fn on_event(&mut self, event: Event, want: Want, fd: &Descriptor) -> Event {
         self.readable |= event.readable;
         self.writable |= event.writable;
         self.closed |= event.closed;
-        if !want.any() && event.any() {
-            self.leave(fd);
+        if !want.any() {
+            if event.any() {
+                self.unwanted += 1;
+                if self.unwanted >= UNWANTED_BEFORE_LEAVING {
+                    self.leave(fd);
+                }
+            }
             return Event::NONE;
         }
+        self.unwanted = 0;
         Event {
             readable: self.readable && want.read,
             writable: self.writable && want.write,
@@ -167,6 +209,7 @@ impl Registration {
     pub fn leave(&mut self, fd: &Descriptor) {
         if let State::Registered { reactor, key } = self.state {
             self.state = State::Unregistered;
+            self.unwanted = 0;
             reactor.deregister(fd.raw(), key);
         }
     }
