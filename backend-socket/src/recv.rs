@@ -23,6 +23,8 @@ enum Step<T> {
     Done(Result<T>),
     /// More bytes are needed: this many would complete what is waited for.
     Need(usize),
+    /// Bytes came: try again (once the deadline is checked).
+    Again,
 }
 
 /// Takes the readers' lock, waiting no longer than the caller's deadline.
@@ -92,14 +94,16 @@ fn drive<T>(
     loop {
         let mut st = port.state.lock();
         let blocking = deadline.is_none();
-        let need = match attempt(&mut st, blocking) {
-            Step::Done(r) => return r,
-            Step::Need(n) => n,
-        };
+        let step = attempt(&mut st, blocking);
         // A timeout is a deadline, whatever keeps arriving.
-        if passed(deadline) {
+        if !matches!(step, Step::Done(_)) && passed(deadline) {
             return Err(Error::Timeout);
         }
+        let need = match step {
+            Step::Done(r) => return r,
+            Step::Again => continue,
+            Step::Need(n) => n,
+        };
         if blocking && need <= SCRATCH {
             let (mut st, r) = blocking_fill(port, st)?;
             received(port, &mut st, r);
@@ -139,26 +143,26 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
-        loop {
-            let opts = &st.opts;
-            match st.inbound.next_packet(opts, length) {
-                Ok(Some(p)) => return Step::Done(Ok(p)),
-                Ok(None) => {}
-                Err(e) => return Step::Done(Err(e)),
-            }
-            if let Some(reason) = st.ended() {
-                // As OTP: an incomplete `recv(S, N)` at end of stream drops
-                // what it had gathered.
-                let _ = st.inbound.take(usize::MAX);
-                return Step::Done(Err(reason));
-            }
-            let want = st.inbound.want(&st.opts, length);
-            if blocking && want <= SCRATCH {
-                return Step::Need(want);
-            }
-            match st.inbound.fill_from(&port.fd, want) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Need(want),
-                r => received(port, st, r),
+        match st.inbound.next_packet(&st.opts, length) {
+            Ok(Some(p)) => return Step::Done(Ok(p)),
+            Ok(None) => {}
+            Err(e) => return Step::Done(Err(e)),
+        }
+        if let Some(reason) = st.ended() {
+            // As OTP: an incomplete `recv(S, N)` at end of stream drops
+            // what it had gathered.
+            let _ = st.inbound.take(usize::MAX);
+            return Step::Done(Err(reason));
+        }
+        let want = st.inbound.want(&st.opts, length);
+        if blocking && want <= SCRATCH {
+            return Step::Need(want);
+        }
+        match st.inbound.fill_from(&port.fd, want) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Need(want),
+            r => {
+                received(port, st, r);
+                Step::Again
             }
         }
     })
