@@ -46,10 +46,6 @@ enum Filled {
     WouldBlock,
 }
 
-fn passed(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|d| Instant::now() >= d)
-}
-
 impl InetPort {
     /// The checks every passive read starts with.
     fn passive(&self, inner: &mut Inner) -> Result<()> {
@@ -189,7 +185,7 @@ impl InetPort {
                 }
             }
             // A timeout is a deadline, whatever keeps arriving.
-            if passed(deadline) {
+            if sys::passed(deadline) {
                 return Err(Error::Timeout);
             }
             let want = inner.inbound.want(&inner.opts, length);
@@ -230,7 +226,7 @@ impl InetPort {
                 buf[..got.len()].copy_from_slice(&got);
                 return Ok(got.len());
             }
-            if passed(deadline) {
+            if sys::passed(deadline) {
                 return Err(Error::Timeout);
             }
             let r = if deadline.is_none() {

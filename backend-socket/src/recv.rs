@@ -44,10 +44,6 @@ fn check(port: &SocketPort, st: &State) -> Result<()> {
     Ok(())
 }
 
-fn passed(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|d| Instant::now() >= d)
-}
-
 /// Records what a read gave: bytes counted, or the end of the stream.
 fn received(port: &SocketPort, st: &mut State, r: io::Result<usize>) {
     match r {
@@ -96,7 +92,7 @@ fn drive<T>(
         let blocking = deadline.is_none();
         let step = attempt(&mut st, blocking);
         // A timeout is a deadline, whatever keeps arriving.
-        if !matches!(step, Step::Done(_)) && passed(deadline) {
+        if !matches!(step, Step::Done(_)) && sys::passed(deadline) {
             return Err(Error::Timeout);
         }
         let need = match step {
@@ -139,6 +135,18 @@ fn blocking_fill<'a>(
 /// where it means exactly that many bytes (OTP's socket backend ignores
 /// it for other packet types and returns the next packet).
 pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Result<Data> {
+    // A packet already buffered is served at once, under the state lock
+    // alone: the readers' lock orders reads from the kernel, and this one
+    // reads nothing.
+    {
+        let mut guard = port.state.lock();
+        let st = &mut *guard;
+        if check(port, st).is_ok() && st.opts.check_recv_length(length).is_ok() {
+            if let Ok(Some(p)) = st.inbound.next_packet(&st.opts, length) {
+                return Ok(p);
+            }
+        }
+    }
     drive(port, timeout, |st, blocking| {
         if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
@@ -214,7 +222,7 @@ fn read_raw(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -> Res
         if st.ended().is_some() {
             return Ok(Some(0));
         }
-        if passed(deadline) {
+        if sys::passed(deadline) {
             return Err(Error::Timeout);
         }
         let r = if deadline.is_none() {

@@ -270,9 +270,14 @@ impl Descriptor {
     }
 
     /// Sends what the kernel takes of `frame` from byte `offset` on, in
-    /// one call: `send` when the rest is one piece, else `sendmsg`.
+    /// one call: `send` when the rest is one piece or small enough to be
+    /// joined into one on the stack, else `sendmsg`.
     pub fn send_frame(&self, frame: &Frame<'_>, offset: usize, block: Block) -> io::Result<usize> {
         if let Some(buf) = frame.contiguous(offset) {
+            return self.send(buf, block);
+        }
+        let mut joined = [MaybeUninit::uninit(); Frame::JOIN_BELOW];
+        if let Some(buf) = frame.join(offset, &mut joined) {
             return self.send(buf, block);
         }
         let mut iov = [IoSlice::new(&[]); Frame::MAX_SLICES];

@@ -49,6 +49,11 @@ pub fn deadline(timeout: Option<Duration>) -> Option<Instant> {
     timeout.and_then(|t| Instant::now().checked_add(t))
 }
 
+/// True once `deadline` has passed (never for `None`).
+pub fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
 /// `poll(2)`'s timeout for `deadline`: -1 for none, else the milliseconds
 /// left, rounded up so a wait never ends just before its deadline.
 fn poll_ms(deadline: Option<Instant>) -> libc::c_int {
@@ -78,7 +83,7 @@ pub(crate) fn wait_fd(fd: RawFd, what: Wait, deadline: Option<Instant>) -> Resul
         };
         match syscall!(poll(&mut pfd, 1, poll_ms(deadline))) {
             Ok(0) => {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
+                if passed(deadline) {
                     return Err(Error::Timeout);
                 }
             }

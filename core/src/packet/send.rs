@@ -6,6 +6,7 @@
 use super::{DecodeError, PacketType};
 use bytes::Bytes;
 use std::io::IoSlice;
+use std::mem::MaybeUninit;
 
 /// The length header to send before `len` bytes of data: its bytes (the
 /// first `n` of the array are used) and `n`, 0 for types that add none.
@@ -44,24 +45,27 @@ pub fn send_header(packet: PacketType, len: usize) -> Result<([u8; 4], usize), D
 ///
 /// A frame of at most [`Frame::JOIN_BELOW`] bytes in more than one piece
 /// (a `{packet, 4}` header and its body, or a few chunks of a list) is
-/// copied into one buffer on the stack, so sending it is one `send(2)`
-/// with no allocation. A larger one is sent from the caller's chunks
-/// without copying, with `sendmsg(2)`.
+/// joined into one buffer on the sender's stack ([`Frame::join`]), so
+/// sending it is one `send(2)` with no allocation. A larger one is sent
+/// from the caller's chunks without copying, with `sendmsg(2)`.
 ///
 /// ```
 /// use gen_tcp_core::packet::{Frame, PacketType};
+/// use std::mem::MaybeUninit;
 /// let chunks: [&[u8]; 2] = [b"he", b"llo"];
 /// let f = Frame::new(PacketType::Two, &chunks).unwrap();
 /// assert_eq!(f.len(), 7);
-/// assert_eq!(f.contiguous(0), Some(&[0, 5, b'h', b'e', b'l', b'l', b'o'][..]));
+/// assert_eq!(f.contiguous(0), None);
+/// let mut buf = [MaybeUninit::uninit(); Frame::JOIN_BELOW];
+/// assert_eq!(f.join(0, &mut buf), Some(&[0, 5, b'h', b'e', b'l', b'l', b'o'][..]));
 /// assert_eq!(&f.rest(4)[..], b"llo");
 /// ```
+#[derive(Debug, Clone, Copy)]
 pub struct Frame<'a> {
     header: [u8; 4],
     hlen: usize,
     chunks: &'a [&'a [u8]],
     len: usize,
-    joined: Option<[u8; Frame::JOIN_BELOW]>,
 }
 
 impl<'a> Frame<'a> {
@@ -77,24 +81,12 @@ impl<'a> Frame<'a> {
     pub fn new(packet: PacketType, chunks: &'a [&'a [u8]]) -> Result<Frame<'a>, DecodeError> {
         let body: usize = chunks.iter().map(|c| c.len()).sum();
         let (header, hlen) = send_header(packet, body)?;
-        let mut frame = Frame {
+        Ok(Frame {
             header,
             hlen,
             chunks,
             len: body + hlen,
-            joined: None,
-        };
-        let pieces = frame.pieces().count();
-        if pieces > 1 && frame.len <= Frame::JOIN_BELOW {
-            let mut buf = [0u8; Frame::JOIN_BELOW];
-            let mut at = 0;
-            for p in frame.pieces() {
-                buf[at..at + p.len()].copy_from_slice(p);
-                at += p.len();
-            }
-            frame.joined = Some(buf);
-        }
-        Ok(frame)
+        })
     }
 
     /// Bytes in the frame, header included.
@@ -107,8 +99,7 @@ impl<'a> Frame<'a> {
         self.len == 0
     }
 
-    /// Bytes of the body (what `send_oct` counts, as OTP does, plus the
-    /// header: see [`Frame::len`]).
+    /// Bytes of the body, the header left out.
     pub fn body_len(&self) -> usize {
         self.len - self.hlen
     }
@@ -119,11 +110,8 @@ impl<'a> Frame<'a> {
             .filter(|p| !p.is_empty())
     }
 
-    /// The bytes from `offset` on, when they are in one piece.
+    /// The bytes from `offset` on, when they are in one piece already.
     pub fn contiguous(&self, offset: usize) -> Option<&[u8]> {
-        if let Some(buf) = &self.joined {
-            return Some(&buf[offset.min(self.len)..self.len]);
-        }
         let mut skip = offset;
         let mut found: Option<&[u8]> = None;
         for p in self.pieces() {
@@ -140,20 +128,45 @@ impl<'a> Frame<'a> {
         Some(found.unwrap_or(&[]))
     }
 
+    /// The bytes from `offset` on, copied into `buf` when they fit in it
+    /// (`None` when they do not).
+    pub fn join<'b>(
+        &self,
+        offset: usize,
+        buf: &'b mut [MaybeUninit<u8>; Frame::JOIN_BELOW],
+    ) -> Option<&'b [u8]> {
+        let want = self.len.checked_sub(offset)?;
+        if want > buf.len() {
+            return None;
+        }
+        let mut at = 0;
+        let mut skip = offset;
+        for p in self.pieces() {
+            if skip >= p.len() {
+                skip -= p.len();
+                continue;
+            }
+            let p = &p[skip..];
+            skip = 0;
+            // SAFETY: `at + p.len() <= want <= buf.len()` (the pieces from
+            // `offset` on add up to `want`), and `p` cannot overlap `buf`,
+            // which is borrowed mutably.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    p.as_ptr(),
+                    buf.as_mut_ptr().add(at).cast::<u8>(),
+                    p.len(),
+                )
+            };
+            at += p.len();
+        }
+        // SAFETY: the loop above initialised the first `at` bytes.
+        Some(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), at) })
+    }
+
     /// Fills `out` with the pieces from `offset` on (as many as fit) and
     /// returns how many it filled.
     pub fn slices<'s>(&'s self, offset: usize, out: &mut [IoSlice<'s>]) -> usize {
-        if let Some(rest) = self
-            .joined
-            .as_ref()
-            .map(|b| &b[offset.min(self.len)..self.len])
-        {
-            if rest.is_empty() || out.is_empty() {
-                return 0;
-            }
-            out[0] = IoSlice::new(rest);
-            return 1;
-        }
         let mut skip = offset;
         let mut n = 0;
         for p in self.pieces() {
@@ -175,14 +188,14 @@ impl<'a> Frame<'a> {
     /// back as `{timeout, Rest}`).
     pub fn rest(&self, offset: usize) -> Bytes {
         let mut v = Vec::with_capacity(self.len.saturating_sub(offset));
-        let mut iov = [IoSlice::new(&[]); Frame::MAX_SLICES];
-        let mut at = offset;
-        while at < self.len {
-            let n = self.slices(at, &mut iov);
-            for s in &iov[..n] {
-                v.extend_from_slice(s);
-                at += s.len();
+        let mut skip = offset;
+        for p in self.pieces() {
+            if skip >= p.len() {
+                skip -= p.len();
+                continue;
             }
+            v.extend_from_slice(&p[skip..]);
+            skip = 0;
         }
         Bytes::from(v)
     }
@@ -199,13 +212,21 @@ mod tests {
     }
 
     #[test]
-    fn a_small_frame_is_one_buffer() {
+    fn a_small_frame_joins_into_one_buffer() {
         let chunks: [&[u8]; 3] = [b"ab", b"", b"c"];
         let f = Frame::new(PacketType::Four, &chunks).unwrap();
         assert_eq!(f.len(), 7);
         assert_eq!(f.body_len(), 3);
-        assert_eq!(f.contiguous(0), Some(&[0, 0, 0, 3, b'a', b'b', b'c'][..]));
-        assert_eq!(f.contiguous(5), Some(&b"bc"[..]));
+        let mut buf = [MaybeUninit::uninit(); Frame::JOIN_BELOW];
+        assert_eq!(
+            f.join(0, &mut buf),
+            Some(&[0, 0, 0, 3, b'a', b'b', b'c'][..])
+        );
+        assert_eq!(f.join(5, &mut buf), Some(&b"bc"[..]));
+        assert_eq!(f.join(7, &mut buf), Some(&b""[..]));
+        assert_eq!(f.join(8, &mut buf), None);
+        assert_eq!(f.contiguous(0), None);
+        assert_eq!(f.contiguous(6), Some(&b"c"[..]));
         assert_eq!(flat(&f, 2), [0, 3, b'a', b'b', b'c']);
         assert_eq!(&f.rest(4)[..], b"abc");
         assert_eq!(&f.rest(7)[..], b"");
@@ -218,6 +239,8 @@ mod tests {
         let f = Frame::new(PacketType::Two, &chunks).unwrap();
         assert_eq!(f.len(), Frame::JOIN_BELOW + 2);
         assert_eq!(f.contiguous(0), None);
+        let mut buf = [MaybeUninit::uninit(); Frame::JOIN_BELOW];
+        assert_eq!(f.join(0, &mut buf), None);
         // Past the header, the rest is the caller's own chunk.
         assert_eq!(f.contiguous(2).map(|s| s.as_ptr()), Some(body.as_ptr()));
         assert_eq!(flat(&f, 1).len(), Frame::JOIN_BELOW + 1);
