@@ -238,7 +238,11 @@ impl Socket {
 
     /// `send(Socket, Packet)`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
-        self.port.send(&data.slices())
+        match data.single() {
+            // One buffer: no list of slices to allocate.
+            Some(one) => self.port.send(&[one]),
+            None => self.port.send(&data.slices()),
+        }
     }
 
     /// `recv(Socket, Length, Timeout)`.
