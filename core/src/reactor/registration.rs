@@ -232,3 +232,94 @@ impl Registration {
         self.closed = false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reactor::Turn;
+
+    /// A source that ignores what the reactor tells it: the test drives
+    /// the registration by hand.
+    struct Deaf;
+    impl Source for Deaf {
+        fn on_event(&self, _: Event) -> Turn {
+            Turn::Done
+        }
+        fn on_failure(&self, _: Error) {}
+    }
+
+    static POOL: Pool = Pool::new("gen_tcp registration test");
+
+    fn socket() -> (Descriptor, socket2::Socket) {
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        (Descriptor::connected(a, &c, &[]), b)
+    }
+
+    const READABLE: Event = Event {
+        readable: true,
+        writable: false,
+        closed: false,
+    };
+
+    fn serve(reg: &mut Registration, want: Want, fd: &Descriptor) -> Served {
+        reg.serve(want, &POOL, fd, || Some(Arc::new(Deaf) as Arc<dyn Source>))
+            .unwrap()
+    }
+
+    #[test]
+    fn readiness_seen_is_read_by_the_caller_and_a_short_read_clears_it() {
+        let (fd, _peer) = socket();
+        let mut reg = Registration::new();
+        assert_eq!(serve(&mut reg, Want::NOTHING, &fd), Served::Waiting);
+        assert!(!reg.is_registered(), "a passive socket needs no reactor");
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::Waiting);
+        assert!(reg.is_registered());
+        // An event while active: the socket reads.
+        assert!(reg.on_event(READABLE, Want::READ, &fd).readable);
+        // It went passive before emptying the socket: on turning active
+        // again, the caller reads (no edge would say it again).
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::ReadNow);
+        reg.drained();
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::Waiting);
+        assert!(
+            reg.is_registered(),
+            "still registered: re-armed, not deregistered"
+        );
+    }
+
+    #[test]
+    fn unwanted_events_are_kept_then_the_socket_leaves() {
+        let (fd, _peer) = socket();
+        let mut reg = Registration::new();
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::Waiting);
+        // A request came before the owner asked for it: recorded.
+        assert_eq!(reg.on_event(READABLE, Want::NOTHING, &fd), Event::NONE);
+        assert!(reg.is_registered() && reg.readable());
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::ReadNow);
+        // A passive socket read by its caller: the second event in a row
+        // it does not want makes it leave.
+        assert_eq!(reg.on_event(READABLE, Want::NOTHING, &fd), Event::NONE);
+        assert!(reg.is_registered());
+        assert_eq!(reg.on_event(READABLE, Want::NOTHING, &fd), Event::NONE);
+        assert!(!reg.is_registered());
+        reg.close();
+    }
+
+    #[test]
+    fn the_end_of_the_stream_stays_readable_after_a_short_read() {
+        let (fd, _peer) = socket();
+        let mut reg = Registration::new();
+        assert_eq!(serve(&mut reg, Want::READ, &fd), Served::Waiting);
+        let end = Event {
+            closed: true,
+            ..READABLE
+        };
+        assert!(reg.on_event(end, Want::READ, &fd).readable);
+        reg.drained();
+        assert!(reg.readable(), "the end is still to be read");
+        reg.close();
+        assert!(!reg.is_registered());
+    }
+}
