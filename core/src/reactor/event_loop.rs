@@ -378,6 +378,55 @@ mod tests {
         assert_eq!(reactor.failures(), 1);
     }
 
+    /// A socket that always has more to read: it asks for another turn
+    /// each time, until told to stop.
+    struct Greedy {
+        turns: std::sync::atomic::AtomicUsize,
+        stop: std::sync::atomic::AtomicBool,
+    }
+
+    impl Source for Greedy {
+        fn on_event(&self, _: Event) -> Turn {
+            self.turns.fetch_add(1, Ordering::Relaxed);
+            if self.stop.load(Ordering::Relaxed) {
+                Turn::Done
+            } else {
+                Turn::Again
+            }
+        }
+        fn on_failure(&self, _: Error) {}
+    }
+
+    #[test]
+    fn a_socket_that_always_has_more_does_not_starve_the_others() {
+        static POOL: Pool = Pool::new("gen_tcp fairness test reactor");
+        // Registered with a writable descriptor: its first event comes at
+        // once, and from then on it asks for a turn every time.
+        let (a, _b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let greedy = Arc::new(Greedy {
+            turns: Default::default(),
+            stop: Default::default(),
+        });
+        let reactor = POOL.pick().unwrap();
+        let src: Arc<dyn Source> = greedy.clone();
+        let key = reactor.register(a.as_raw_fd(), src).unwrap();
+        while greedy.turns.load(Ordering::Relaxed) < 2 {
+            std::thread::yield_now();
+        }
+        // A quiet socket gets a byte: it is served between the greedy
+        // one's turns, which go on after it.
+        let (_quiet, peer, told) = probe(&POOL);
+        (&peer).write_all_bytes(b"x");
+        assert!(matches!(told.recv_timeout(WAIT), Ok(Ok(e)) if e.readable));
+        let after = greedy.turns.load(Ordering::Relaxed);
+        while greedy.turns.load(Ordering::Relaxed) == after {
+            std::thread::yield_now();
+        }
+        greedy.stop.store(true, Ordering::Relaxed);
+        reactor.forget(key);
+    }
+
     trait WriteAll {
         fn write_all_bytes(self, b: &[u8]);
     }
