@@ -97,9 +97,10 @@ impl InetPort {
     }
 
     /// Runs a blocking receive `io` without the lock, then takes the lock
-    /// back. The socket may have been closed meanwhile (`closed`), or
-    /// turned active: then what came goes the active way (the owner gets
-    /// it in order), and this `recv` answers `einval`.
+    /// back. The socket may have been closed meanwhile (`closed`), its
+    /// connection may have died (what the state owes `recv`), or it may
+    /// have turned active: then what came goes the active way (the owner
+    /// gets it in order), and this `recv` answers `einval`.
     fn blocking<'a, T>(
         &'a self,
         mut inner: MutexGuard<'a, Inner>,
@@ -109,8 +110,14 @@ impl InetPort {
         drop(inner);
         let (mut inner, r) = io(self);
         inner.blocked_reader = false;
-        if inner.state.is_closed() || self.fd.is_closed() {
+        if inner.state.is_closed() {
             return Err(Error::Closed);
+        }
+        if inner.state.fd_dead() || self.fd.is_closed() {
+            // The connection died meanwhile (a failed send, say): answer
+            // what the state owes `recv`, as when woken from a wait.
+            inner.state.check_recv()?;
+            return Err(crate::errors::enotconn());
         }
         Ok((inner, r))
     }
