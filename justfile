@@ -38,11 +38,12 @@ published := "-p gen_tcp_core -p gen_tcp_backend_inet -p gen_tcp_backend_socket 
 package:
     python3 .ci/check_package.py
     RUSTFLAGS="-D unused_crate_dependencies" cargo check --quiet --lib {{published}} --target-dir target/udeps
-    # cargo reuses a crate it once extracted from its temporary registry when name and version
-    # match: drop our own crates' stale copies so the packages are verified as they are now.
-    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/gen_tcp* "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/gen_tcp*.crate target/package
-    cargo package --quiet --allow-dirty {{published}}
-    cargo publish --dry-run --quiet --allow-dirty {{published}}
+    # The packages are verified in a target dir of their own, made afresh: cargo takes a crate of
+    # its temporary registry for unchanging (as any registry crate), so a build or an extraction
+    # left from an earlier run of the same name and version would be verified instead of this one.
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/gen_tcp* "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/gen_tcp*.crate target/package target/verify
+    cargo package --quiet --allow-dirty {{published}} --target-dir target/verify
+    cargo publish --dry-run --quiet --allow-dirty {{published}} --target-dir target/verify
     just msrv
 
 # Build every member with the oldest Rust it claims (rust-version), installing that toolchain.

@@ -1,6 +1,6 @@
 //! The `inet` backend: OTP's classic `inet_drv`, in Rust.
 //!
-//! A driver thread ([`driver`]) runs an event loop (mio) and does the
+//! A driver thread ([`driver`]) runs an event loop (core's reactor, over mio) and does the
 //! socket's background work; the calls that can finish at once finish in
 //! the caller's thread:
 //!
@@ -10,8 +10,8 @@
 //!   the port is busy and the next sender waits (bounded by
 //!   `send_timeout`) until the driver brings it below `low_watermark`.
 //!   `delay_send` queues even when the kernel would take the bytes.
-//! - `recv` on a passive socket reads in the caller's thread, waiting in
-//!   `poll` on the descriptor when nothing is there.
+//! - `recv` on a passive socket reads in the caller's thread; waiting for
+//!   bytes with no timeout is one blocking `recv(2)`, as std's.
 //! - `shutdown(write)` with output queued returns `ok` at once; the FIN
 //!   goes out when the driver has written the queue. `close` likewise
 //!   lets the driver write the queue before the descriptor is closed.
@@ -49,7 +49,7 @@ mod state;
 pub use driver::{set_driver_threads, DRIVERS_ENV};
 
 use gen_tcp_core::options::policy;
-use gen_tcp_core::{open, sys, CreateOpts, InetBackend, Result, SockAddr, Socket};
+use gen_tcp_core::{open, sys, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
 use std::time::Duration;
 
 /// `listen(Port, Options)` on this backend: the listening descriptor is
@@ -57,8 +57,8 @@ use std::time::Duration;
 /// are inherited by every accepted socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
-    let sock = open::listen(port, c)?;
-    Ok(listener::ListenPort::start(sock, opts))
+    let fd = Descriptor::listening(open::listen(port, c)?, c)?;
+    Ok(listener::ListenPort::start(fd, opts))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
@@ -66,5 +66,5 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::connect(addrs, c, sys::deadline(timeout))?;
-    Ok(port::InetPort::start(sock, opts))
+    port::InetPort::start(Descriptor::connected(sock, c, addrs), opts)
 }

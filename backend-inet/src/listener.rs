@@ -8,11 +8,11 @@ use gen_tcp_core::options::policy;
 use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    open, Counters, Data, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr, SockOpts,
-    Socket, SocketId, Stat,
+    open, Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    SockOpts, Socket, SocketId, Stat,
 };
 use parking_lot::Mutex;
-use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::fd::{AsFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +20,7 @@ use std::time::Duration;
 /// A listening socket on the `inet` backend.
 pub(crate) struct ListenPort {
     id: SocketId,
-    sock: socket2::Socket,
-    local: bool,
+    fd: Descriptor,
     owner: Owner,
     opts: Mutex<SockOpts>,
     counters: Counters,
@@ -30,12 +29,10 @@ pub(crate) struct ListenPort {
 
 impl ListenPort {
     /// Wraps a listening descriptor, owned by the calling process.
-    pub(crate) fn start(sock: socket2::Socket, opts: SockOpts) -> Socket {
-        let local = open::is_local(&sock);
+    pub(crate) fn start(fd: Descriptor, opts: SockOpts) -> Socket {
         Socket::new(Arc::new(ListenPort {
             id: SocketId::next(),
-            sock,
-            local,
+            fd,
             owner: Owner::new_for_caller(),
             opts: Mutex::new(opts),
             counters: Counters::default(),
@@ -72,10 +69,10 @@ impl Port for ListenPort {
     /// `EMFILE`/`ENFILE` answer `system_limit` at once (no retry loop).
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        let s = open::accept_within(self.sock.as_raw_fd(), deadline, || self.live())?;
+        let s = open::accept_within(&self.fd, deadline, || self.live())?;
         // The accepted socket inherits the listen socket's options.
         let opts = self.opts.lock().clone();
-        Ok(InetPort::start(s, opts))
+        InetPort::start(s, opts)
     }
 
     fn send(&self, _chunks: &[&[u8]]) -> Result<()> {
@@ -96,7 +93,7 @@ impl Port for ListenPort {
     fn close(&self) -> Result<()> {
         if !self.closed.swap(true, Ordering::AcqRel) {
             // Wakes every thread waiting in accept.
-            sys::close_keep_number(self.sock.as_raw_fd());
+            self.fd.close();
         }
         Ok(())
     }
@@ -108,13 +105,16 @@ impl Port for ListenPort {
 
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
         self.live().map_err(|_| Error::Einval)?;
-        policy::setopts(self.sock.as_fd(), self.local, &mut self.opts.lock(), opts).1
+        let mut mine = self.opts.lock();
+        let r = policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut mine, opts).1;
+        self.fd.options_set(opts);
+        r
     }
 
     fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
         self.live().map_err(|_| Error::Einval)?;
         let opts = self.opts.lock();
-        policy::getopts(Some(self.sock.as_fd()), self.local, &opts, names)
+        policy::getopts(Some(self.fd.as_fd()), self.fd.is_local(), &opts, names)
     }
 
     fn peername(&self) -> Result<SockAddr> {
@@ -124,7 +124,7 @@ impl Port for ListenPort {
 
     fn sockname(&self) -> Result<SockAddr> {
         self.live().map_err(|_| Error::Einval)?;
-        open::sockname(&self.sock)
+        self.fd.sockname()
     }
 
     fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
@@ -133,7 +133,7 @@ impl Port for ListenPort {
     }
 
     fn raw_fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
+        self.fd.raw()
     }
 
     fn is_closed(&self) -> bool {

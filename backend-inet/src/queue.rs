@@ -7,15 +7,14 @@
 //! brings it below `low_watermark`. A sender meeting a busy port waits.
 
 use bytes::Bytes;
-use gen_tcp_core::sys;
+use gen_tcp_core::{Block, Descriptor};
 use parking_lot::{Condvar, MutexGuard};
 use std::collections::VecDeque;
-use std::io;
-use std::os::fd::RawFd;
+use std::io::{self, IoSlice};
 use std::time::Instant;
 
-/// At most this many chunks go to one `writev`.
-const MAX_CHUNKS: usize = 64;
+/// At most this many chunks go to one `sendmsg`.
+const MAX_CHUNKS: usize = 16;
 
 /// Bytes accepted by `send` and not yet handed to the kernel.
 #[derive(Debug, Default)]
@@ -41,45 +40,47 @@ impl OutQueue {
         self.busy
     }
 
-    /// Queues what is left of `chunks` after the first `written` bytes,
-    /// copied into one buffer.
-    pub(crate) fn push_unsent(&mut self, chunks: &[&[u8]], mut written: usize) {
-        let total: usize = chunks.iter().map(|c| c.len()).sum();
-        let mut rest = Vec::with_capacity(total - written);
-        for c in chunks {
-            if written >= c.len() {
-                written -= c.len();
-                continue;
-            }
-            rest.extend_from_slice(&c[written..]);
-            written = 0;
+    /// Queues `bytes` (what the kernel did not take of a send).
+    pub(crate) fn push(&mut self, bytes: Bytes) {
+        if !bytes.is_empty() {
+            self.len += bytes.len();
+            self.chunks.push_back(bytes);
         }
-        if !rest.is_empty() {
-            self.len += rest.len();
-            self.chunks.push_back(Bytes::from(rest));
+    }
+
+    /// Queues `bytes` before everything queued (the rest of a send that
+    /// was being written while others queued behind it).
+    pub(crate) fn push_front(&mut self, bytes: Bytes) {
+        if !bytes.is_empty() {
+            self.len += bytes.len();
+            self.chunks.push_front(bytes);
         }
     }
 
     /// Writes from the front until the kernel stops taking or the queue is
-    /// empty; `Ok(bytes written)`. A real error passes through.
-    pub(crate) fn write_to(&mut self, fd: RawFd) -> io::Result<usize> {
-        let mut total = 0;
+    /// empty, never blocking: `Ok(true)` when all was written, `Ok(false)`
+    /// when the kernel is full. A real error passes through.
+    pub(crate) fn write_to(&mut self, fd: &Descriptor) -> io::Result<bool> {
         while !self.chunks.is_empty() {
-            let slices: Vec<&[u8]> = self
-                .chunks
-                .iter()
-                .take(MAX_CHUNKS)
-                .map(|b| &b[..])
-                .collect();
-            let n = match sys::writev(fd, &slices) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e),
+            let r = if self.chunks.len() == 1 {
+                fd.send(&self.chunks[0], Block::No)
+            } else {
+                let mut iov = [IoSlice::new(&[]); MAX_CHUNKS];
+                let mut n = 0;
+                for (slot, chunk) in iov.iter_mut().zip(self.chunks.iter()) {
+                    *slot = IoSlice::new(chunk);
+                    n += 1;
+                }
+                fd.sendv(&iov[..n], Block::No)
             };
-            self.consume(n);
-            total += n;
+            match r {
+                Ok(0) => return Ok(false),
+                Ok(n) => self.consume(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) => return Err(e),
+            }
         }
-        Ok(total)
+        Ok(true)
     }
 
     fn consume(&mut self, mut n: usize) {
@@ -150,12 +151,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_unsent_remainder_is_queued() {
+    fn queued_bytes_are_counted_and_consumed_in_order() {
         let mut q = OutQueue::default();
-        q.push_unsent(&[b"head", b"body"], 6);
+        q.push(Bytes::from_static(b"dy"));
+        q.push(Bytes::new());
         assert_eq!(q.len(), 2);
         assert_eq!(&q.chunks[0][..], b"dy");
-        q.push_unsent(&[b"xyz"], 0);
+        q.push(Bytes::from_static(b"xyz"));
         assert_eq!(q.len(), 5);
         q.consume(3);
         assert_eq!((q.len(), &q.chunks[0][..]), (2, &b"yz"[..]));
@@ -164,7 +166,7 @@ mod tests {
     #[test]
     fn busy_between_the_watermarks() {
         let mut q = OutQueue::default();
-        q.push_unsent(&[&[0u8; 100]], 0);
+        q.push(Bytes::from(vec![0u8; 100]));
         q.check_high(101);
         assert!(!q.is_busy());
         q.check_high(100);

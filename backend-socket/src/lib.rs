@@ -4,10 +4,11 @@
 //! - `send` writes until the kernel has every byte, waiting for room at
 //!   most `send_timeout`, after which it returns `{timeout, Rest}` with
 //!   exactly the bytes not written ([`send`](send::send)).
-//! - `recv` reads in the caller's thread ([`recv`](recv::recv)).
+//! - `recv` reads in the caller's thread ([`recv`](recv::recv)); waiting
+//!   for bytes with no timeout is one blocking `recv(2)`, as std's.
 //! - Active sockets are read by one shared thread for the whole backend
-//!   ([`poller`]), which delivers to the controlling process
-//!   ([`active`]).
+//!   ([`poller`], core's reactor), which delivers to the controlling
+//!   process ([`active`]).
 //! - `shutdown` takes effect at once; `close` wakes every blocked call.
 //!
 //! ```
@@ -31,10 +32,9 @@ pub mod port;
 pub mod recv;
 pub mod send;
 pub mod state;
-mod sys;
 
 use gen_tcp_core::options::policy;
-use gen_tcp_core::{open, CreateOpts, InetBackend, Result, SockAddr, Socket};
+use gen_tcp_core::{open, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
 use port::SocketPort;
 use state::Phase;
 use std::time::Duration;
@@ -42,8 +42,8 @@ use std::time::Duration;
 /// `listen(Port, Options)` on this backend; the caller owns the socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Socket, &c.opts)?;
-    let sock = open::listen(port, c)?;
-    Ok(SocketPort::open(sock, Phase::Listening, opts))
+    let fd = Descriptor::listening(open::listen(port, c)?, c)?;
+    SocketPort::open(fd, Phase::Listening, opts)
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
@@ -51,5 +51,9 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Socket, &c.opts)?;
     let sock = open::connect(addrs, c, gen_tcp_core::sys::deadline(timeout))?;
-    Ok(SocketPort::open(sock, Phase::Connected, opts))
+    SocketPort::open(
+        Descriptor::connected(sock, c, addrs),
+        Phase::Connected,
+        opts,
+    )
 }

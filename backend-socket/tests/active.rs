@@ -121,8 +121,11 @@ fn controlling_process_moves_pending_messages_in_order() {
     s.port().setopts(&[Opt::Active(Active::True)]).unwrap();
     c.send("1").unwrap();
     assert_eq!(data(&s), b"1");
+    // "2" then "3" in our mailbox, as two messages, before the transfer.
     c.send("2").unwrap();
+    until_mailbox_holds(1);
     c.send("3").unwrap();
+    until_mailbox_holds(2);
     let me = self_pid();
     let s2 = s.clone();
     let (pid, child) = spawn_with_handle(move || {
@@ -130,8 +133,6 @@ fn controlling_process_moves_pending_messages_in_order() {
         let got: Vec<Vec<u8>> = (0..3).map(|_| data(&s2)).collect();
         me.send_user(got);
     });
-    // Let "2" (and maybe "3") arrive in our mailbox first.
-    std::thread::sleep(Duration::from_millis(20));
     s.controlling_process(pid).unwrap();
     c.send("4").unwrap();
     child.join().unwrap();
@@ -160,5 +161,14 @@ fn many_active_sockets_share_one_reader() {
     }
     for (i, (_, s)) in pairs.iter().enumerate() {
         assert_eq!(data(s), i.to_string().as_bytes());
+    }
+}
+
+/// Waits until the caller's mailbox holds `n` messages.
+fn until_mailbox_holds(n: usize) {
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    while gen_tcp_core::process::mailbox_len() < n {
+        assert!(std::time::Instant::now() < end, "never got {n} messages");
+        std::thread::yield_now();
     }
 }

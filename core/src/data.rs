@@ -134,6 +134,8 @@ impl<const N: usize> PartialEq<&[u8; N]> for Data {
 /// parts.for_each_chunk(&mut |c| seen.extend_from_slice(c));
 /// assert_eq!(seen, b"abcd");
 /// assert_eq!("xyz".total_len(), 3);
+/// assert_eq!("xyz".single(), Some(&b"xyz"[..]));
+/// assert_eq!(parts.single(), None);
 /// ```
 pub trait IoData {
     /// Calls `f` with each chunk, in order.
@@ -148,6 +150,12 @@ pub trait IoData {
 
     /// The chunks as slices, in order.
     fn slices(&self) -> Vec<&[u8]>;
+
+    /// The bytes, when they are one buffer: `send` then needs no list of
+    /// slices (no allocation).
+    fn single(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 macro_rules! one_chunk {
@@ -162,6 +170,9 @@ macro_rules! one_chunk {
             fn slices(&self) -> Vec<&[u8]> {
                 vec![AsRef::<[u8]>::as_ref(self)]
             }
+            fn single(&self) -> Option<&[u8]> {
+                Some(AsRef::<[u8]>::as_ref(self))
+            }
         }
     )*};
 }
@@ -175,6 +186,9 @@ impl<const N: usize> IoData for [u8; N] {
     fn slices(&self) -> Vec<&[u8]> {
         vec![self]
     }
+    fn single(&self) -> Option<&[u8]> {
+        Some(self)
+    }
 }
 
 impl<T: IoData + ?Sized> IoData for &T {
@@ -186,6 +200,9 @@ impl<T: IoData + ?Sized> IoData for &T {
     }
     fn slices(&self) -> Vec<&[u8]> {
         (**self).slices()
+    }
+    fn single(&self) -> Option<&[u8]> {
+        (**self).single()
     }
 }
 

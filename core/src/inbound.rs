@@ -25,16 +25,16 @@
 
 use crate::backend::InetBackend;
 use crate::data::Data;
+use crate::descriptor::{Block, Descriptor};
 use crate::error::{Error, Result};
 use crate::options::{Mode, SockOpts};
 use crate::packet::{self, http, DecodeError, Decoded, FrameConfig, PacketType, Resume};
 use bytes::{Bytes, BytesMut};
 use std::cell::Cell;
-use std::os::fd::RawFd;
 
 /// The smallest read a backend makes: reading less than this per syscall
 /// costs more in calls than it saves in memory.
-pub const MIN_READ: usize = 64 * 1024;
+pub const MIN_READ: usize = crate::descriptor::SCRATCH;
 
 /// The largest read a backend makes at once (and so the most buffer it
 /// reserves ahead of the bytes that arrived).
@@ -121,55 +121,36 @@ impl Inbound {
         self.buf.extend_from_slice(bytes)
     }
 
-    /// Reads once from `fd`, up to `want` bytes (at least [`MIN_READ`]).
-    /// `Ok(0)` is end of stream; `WouldBlock` passes through.
+    /// Reads once from `fd` without waiting, up to `want` bytes (at least
+    /// [`MIN_READ`]). `Ok(0)` is end of stream; `WouldBlock` passes through.
     ///
     /// A read of up to [`MIN_READ`] bytes lands in a per-thread scratch
     /// buffer and only the bytes received are copied here, so an idle
     /// socket keeps no spare capacity and a packet handed out as a
     /// binary pins only its own bytes. Larger reads (a big `recv(S, N)`
     /// or a long frame) go straight into this buffer.
-    pub fn fill_from(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
+    pub fn fill_from(&mut self, fd: &Descriptor, want: usize) -> std::io::Result<usize> {
         if want > MIN_READ || self.buf.capacity() - self.buf.len() >= MIN_READ {
             // Never reserve more than MAX_READ ahead of the bytes: a peer
             // announcing a large frame must send it to make us hold it.
             return self.fill_direct(fd, want.clamp(MIN_READ, MAX_READ));
         }
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Box<[u8]>> =
-                std::cell::RefCell::new(vec![0u8; MIN_READ].into_boxed_slice());
-        }
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let n = crate::sys::read(fd, &mut scratch)?;
-            self.buf.extend_from_slice(&scratch[..n]);
-            Ok(n)
+        fd.recv_scratch(Block::No, |got| {
+            let got = got?;
+            self.buf.extend_from_slice(got);
+            Ok(got.len())
         })
     }
 
     /// Reads up to `want` bytes from `fd` straight into the spare capacity,
-    /// which is not initialised: it is handed to `read(2)` as a raw pointer
+    /// which is not initialised: it is handed to the kernel as `MaybeUninit`
     /// and never seen as `&[u8]` before the kernel has written it.
-    fn fill_direct(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
+    fn fill_direct(&mut self, fd: &Descriptor, want: usize) -> std::io::Result<usize> {
         self.buf.reserve(want);
         let spare = self.buf.spare_capacity_mut();
         let n = spare.len().min(want);
-        let r = loop {
-            // SAFETY: `spare` is valid for writes of `n >= 0` bytes, and
-            // read(2) only writes there; no reference to the uninitialised
-            // bytes is made.
-            let r = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), n) };
-            if r >= 0 {
-                break r as usize;
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
-        };
-        // The kernel writes at most the `n` bytes it was given.
-        let r = r.min(n);
-        // SAFETY: read(2) initialised the first `r` spare bytes.
+        let r = fd.recv_uninit(&mut spare[..n], Block::No)?;
+        // SAFETY: `recv_uninit` initialised the first `r` spare bytes.
         unsafe { self.buf.set_len(self.buf.len() + r) };
         Ok(r)
     }
@@ -353,40 +334,41 @@ mod tests {
     fn a_large_announced_frame_is_not_reserved_before_it_arrives() {
         let mut o = opts(PacketType::Four, Mode::Binary);
         o.packet_size = 0;
-        let mut fds = [0; 2];
-        crate::syscall!(pipe(fds.as_mut_ptr())).unwrap();
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
         let header = (60u32 << 20).to_be_bytes();
-        crate::syscall!(write(fds[1], header.as_ptr().cast(), header.len())).unwrap();
-        crate::sys::set_nonblocking(fds[0]).unwrap();
+        std::io::Write::write_all(&mut &b, &header).unwrap();
         let mut i = Inbound::new();
-        assert_eq!(i.fill_from(fds[0], i.want(&o, 0)).unwrap(), 4);
+        assert_eq!(i.fill_from(&fd, i.want(&o, 0)).unwrap(), 4);
         assert_eq!(i.want(&o, 0), 60 << 20);
         // The body has not come: the read finds nothing, and what it
         // reserved for it stays within one MAX_READ.
-        let r = i.fill_from(fds[0], i.want(&o, 0));
+        let r = i.fill_from(&fd, i.want(&o, 0));
         assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
         assert!(i.buf.capacity() <= 2 * MAX_READ, "{}", i.buf.capacity());
-        crate::sys::close_fd(fds[0]);
-        crate::sys::close_fd(fds[1]);
     }
 
     #[test]
     fn a_large_read_lands_in_the_spare_capacity_whole() {
         // A read of more than MIN_READ goes to the uninitialised spare
-        // capacity through a raw pointer; what arrives is what was sent.
-        let mut fds = [0; 2];
-        crate::syscall!(pipe(fds.as_mut_ptr())).unwrap();
+        // capacity; what arrives is what was sent.
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
         let sent: Vec<u8> = (0..60_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        let w = crate::syscall!(write(fds[1], sent.as_ptr().cast(), sent.len())).unwrap();
-        assert_eq!(w as usize, sent.len());
-        crate::sys::set_nonblocking(fds[0]).unwrap();
+        std::io::Write::write_all(&mut &b, &sent).unwrap();
         let mut i = Inbound::new();
         i.extend(b"head");
-        assert_eq!(i.fill_from(fds[0], 4 * MIN_READ).unwrap(), sent.len());
+        let mut got = 0;
+        while got < sent.len() {
+            got += i.fill_from(&fd, 4 * MIN_READ).unwrap();
+        }
+        assert_eq!(got, sent.len());
         assert_eq!(&i.buf[..4], b"head");
         assert_eq!(&i.buf[4..], &sent[..]);
-        crate::sys::close_fd(fds[0]);
-        crate::sys::close_fd(fds[1]);
     }
 
     #[test]

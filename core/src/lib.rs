@@ -24,7 +24,10 @@
 //! - [`sockopt`]: kernel socket options.
 //! - [`observe`]: every live socket (`inet:i()`), `{debug, true}` traces
 //!   and the drivers' own figures.
-//! - [`sys`]: the raw system calls shared by both backends.
+//! - [`descriptor`]: the [`Descriptor`] that owns a socket's descriptor,
+//!   and the system calls made on it.
+//! - [`reactor`]: the event loop threads both backends share.
+//! - [`sys`]: deadlines and the raw system calls, private to this crate.
 #![deny(missing_docs)]
 // `syscall!` is the one unsafe boundary for libc calls, as mio's macro is;
 // its callers pass plain values, not unsafe code.
@@ -42,10 +45,12 @@ macro_rules! linux_only {
     ($($item:item)*) => { $( #[cfg(target_os = "linux")] $item )* };
 }
 
-// Not inside the macro: `syscall!` is exported from it, and a macro
-// defined by a macro's expansion cannot be named by path.
 #[cfg(target_os = "linux")]
 pub mod sys;
+
+// The crate's one way to call libc, for the crate only.
+#[cfg(target_os = "linux")]
+pub(crate) use sys::syscall;
 
 linux_only! {
     pub mod active;
@@ -53,6 +58,7 @@ linux_only! {
     pub mod backend;
     pub mod data;
     pub mod deliver;
+    pub mod descriptor;
     pub mod error;
     pub mod inbound;
     pub mod observe;
@@ -61,6 +67,7 @@ linux_only! {
     pub mod packet;
     pub mod port;
     pub mod process;
+    pub mod reactor;
     pub mod socket;
     pub mod sockopt;
     pub mod stats;
@@ -69,6 +76,7 @@ linux_only! {
     pub use addr::{Address, Family, SockAddr};
     pub use backend::{default_backend, set_default_backend, InetBackend, BACKEND_ENV};
     pub use data::{Data, IoData};
+    pub use descriptor::{Block, Descriptor};
     pub use error::{Error, Result};
     pub use observe::{driver_stats, sockets, Column, DriverStats, SocketInfo, Sockets, Status};
     pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};

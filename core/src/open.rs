@@ -4,13 +4,14 @@
 //! with a timeout.
 
 use crate::addr::{Family, SockAddr};
+use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
 use crate::options::policy::{self, SetRule};
 use crate::options::{CreateOpts, Fd};
 use crate::sys::{self, Wait};
 use crate::syscall;
-use socket2::{Domain, Protocol, Socket, Type};
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use socket2::{Protocol, Socket, Type};
+use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
@@ -150,46 +151,41 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) ->
     Err(last)
 }
 
+/// Connects `s` to `addr` within `deadline`, leaving it blocking (see
+/// [`crate::descriptor`]): with no deadline, one blocking `connect`, as
+/// std's; with one, a non-blocking `connect` and a wait for it.
 fn connect_one(s: Socket, addr: &SockAddr, deadline: Option<Instant>) -> Result<Socket> {
-    match s.connect(&addr.to_socket2()?) {
-        Ok(()) => return Ok(s),
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
-            // A unix socket whose listener's queue is full: OTP answers eagain.
-            return Err(Error::Posix(libc::EAGAIN));
+    let fd = s.as_raw_fd();
+    let target = addr.to_socket2()?;
+    if deadline.is_none() {
+        sys::set_nonblocking(fd, false)?;
+        match s.connect(&target) {
+            Ok(()) => return Ok(s),
+            // Interrupted: the handshake goes on; wait for it below.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(connect_error(e)),
         }
-        Err(e) => return Err(e.into()),
+    } else {
+        sys::set_nonblocking(fd, true)?;
+        match s.connect(&target) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+            Err(e) => return Err(connect_error(e)),
+        }
     }
-    sys::wait_fd(s.as_raw_fd(), Wait::Write, deadline)?;
-    match s.take_error()? {
-        None => Ok(s),
-        Some(e) => Err(e.into()),
+    sys::wait_fd(fd, Wait::Write, deadline)?;
+    if let Some(e) = s.take_error()? {
+        return Err(e.into());
     }
+    sys::set_nonblocking(fd, false)?;
+    Ok(s)
 }
 
-/// Accepts one pending connection without blocking: `Ok(None)` when none
-/// is pending. `EMFILE`/`ENFILE` are `system_limit`; errors that concern
-/// only the connection being accepted (`ECONNABORTED`, ...) are skipped.
-pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
-    loop {
-        match syscall!(accept4(
-            listener,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK
-        )) {
-            // SAFETY: accept4 returned a new descriptor we now own.
-            Ok(fd) => return Ok(Some(unsafe { Socket::from_raw_fd(fd) })),
-            Err(e) => match e.raw_os_error() {
-                Some(libc::EAGAIN) => return Ok(None),
-                Some(libc::EINTR) | Some(libc::ECONNABORTED) | Some(libc::EPROTO) => continue,
-                // The listener was closed under us (`close_keep_number`).
-                Some(libc::EINVAL) | Some(libc::ENOTSOCK) | Some(libc::EBADF) => {
-                    return Err(Error::Closed)
-                }
-                _ => return Err(e.into()),
-            },
-        }
+fn connect_error(e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        // A unix socket whose listener's queue is full: OTP answers eagain.
+        Some(libc::EAGAIN) => Error::Posix(libc::EAGAIN),
+        _ => e.into(),
     }
 }
 
@@ -197,16 +193,18 @@ pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
 /// `listener` until `deadline` (`timeout`). `check` runs before each
 /// attempt, so a listen socket closed meanwhile answers from it; errors
 /// such as `system_limit` come back at once, never retried in a spin.
+/// A pending connection is one `accept4`, as std's; with none, the wait
+/// is a `poll` that `close` of the listen socket ends.
 pub fn accept_within(
-    listener: RawFd,
+    listener: &Descriptor,
     deadline: Option<Instant>,
     mut check: impl FnMut() -> Result<()>,
-) -> Result<Socket> {
+) -> Result<Descriptor> {
     loop {
         check()?;
-        match accept(listener)? {
+        match listener.accept()? {
             Some(s) => return Ok(s),
-            None => sys::wait_fd(listener, Wait::Read, deadline)?,
+            None => listener.wait(Wait::Read, deadline)?,
         }
     }
 }
@@ -219,9 +217,4 @@ pub fn sockname(s: &Socket) -> Result<SockAddr> {
 /// The peer address of a descriptor.
 pub fn peername(s: &Socket) -> Result<SockAddr> {
     Ok(SockAddr::from_socket2(&s.peer_addr()?))
-}
-
-/// True for a unix domain socket.
-pub fn is_local(s: &Socket) -> bool {
-    s.domain().is_ok_and(|d| d == Domain::UNIX)
 }

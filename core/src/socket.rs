@@ -156,9 +156,20 @@ impl Socket {
 
     /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
-        let slices = data.slices();
-        let size = || Size(slices.iter().map(|s| s.len()).sum());
-        traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
+        match data.single() {
+            // One buffer: no list of slices to allocate.
+            Some(one) => traced!(
+                self,
+                self.port.send(&[one]),
+                "gen_tcp:send({self:?}, {})",
+                Size(one.len())
+            ),
+            None => {
+                let slices = data.slices();
+                let size = || Size(slices.iter().map(|s| s.len()).sum());
+                traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
+            }
+        }
     }
 
     /// `recv(Socket, Length, Timeout)` on a passive socket.

@@ -70,7 +70,7 @@ mod tpkt;
 pub(crate) use decode::decode_resuming;
 pub use decode::{decode, decode_resume, Resume};
 pub use http::{next_packet_type, HttpPacket};
-pub use send::send_header;
+pub use send::{send_header, Frame};
 
 /// The `{packet, Type}` option: how a byte stream is cut into packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
