@@ -470,6 +470,32 @@ mod tests {
         reactor.forget(key);
     }
 
+    /// The descriptors an `epoll` instance watches (`tfd:` lines of its
+    /// fdinfo).
+    fn watched(epoll: i32) -> Vec<i32> {
+        let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{epoll}")).unwrap();
+        info.lines()
+            .filter_map(|l| l.strip_prefix("tfd:"))
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn a_detached_socket_leaves_epoll_and_the_figures() {
+        static POOL: Pool = Pool::new("gen_tcp detach test reactor");
+        let (p, _peer, _told) = probe(&POOL);
+        let reactor = POOL.pick().unwrap();
+        let epoll = reactor.epoll.load(Ordering::Relaxed);
+        let number = p.fd.raw();
+        assert!(watched(epoll).contains(&number));
+        assert_eq!((reactor.registered(), POOL.stats().registered), (1, 1));
+        let given = p.fd.detach(|fd| p.reg.lock().detach(fd)).unwrap();
+        assert!(!p.reg.lock().is_registered());
+        assert!(!watched(epoll).contains(&number), "out of epoll by its number");
+        assert_eq!((reactor.registered(), POOL.stats().registered), (0, 0));
+        drop(given);
+    }
+
     trait WriteAll {
         fn write_all_bytes(self, b: &[u8]);
     }
