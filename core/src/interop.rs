@@ -115,8 +115,8 @@ std_socket! {
 
 impl Socket {
     /// Gives the socket's descriptor to std, as `T` (a
-    /// [`TcpStream`](std::net::TcpStream), a
-    /// [`TcpListener`](std::net::TcpListener), their unix counterparts,
+    /// [`TcpStream`], a
+    /// [`TcpListener`], their unix counterparts,
     /// or an [`OwnedFd`]: [`StdSocket`]), leaving the gen_tcp socket
     /// closed for every handle and the connection as it is, as tokio's
     /// `TcpStream::into_std` does.

@@ -268,7 +268,7 @@ pub use gen_tcp_core::Socket;
 
 /// `{fd, Fd}`: a descriptor handed to [`listen`] or [`connect`] by its
 /// owner. It can only be made from something that owns a descriptor (a
-/// std socket, an [`OwnedFd`](std::os::fd::OwnedFd)), or through the
+/// std socket, an [`OwnedFd`]), or through the
 /// `unsafe` [`FromRawFd`](std::os::fd::FromRawFd); the first socket made
 /// with it takes it for good, and another use answers `ebadf`.
 ///

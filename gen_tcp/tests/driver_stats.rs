@@ -44,7 +44,10 @@ fn until(what: &str, done: impl Fn() -> bool) {
 fn active_sockets_are_registered_and_their_events_counted(b: InetBackend) {
     let (s, mut peer) = connection(b, &[Opt::Active(Active::True)]);
     let base = figures(b);
-    assert!(base.event_loops >= 1 && base.registered >= 1, "{b:?}: {base}");
+    assert!(
+        base.event_loops >= 1 && base.registered >= 1,
+        "{b:?}: {base}"
+    );
 
     let (second, _peer2) = connection(b, &[Opt::Active(Active::True)]);
     assert_eq!(figures(b).registered, base.registered + 1, "{b:?}");
@@ -53,7 +56,11 @@ fn active_sockets_are_registered_and_their_events_counted(b: InetBackend) {
     gen_tcp::close(&second).unwrap();
     assert_eq!(figures(b).registered, base.registered + 1, "{b:?}");
     let _std: TcpStream = third.into_std().unwrap();
-    assert_eq!(figures(b).registered, base.registered, "{b:?}: it left with its descriptor");
+    assert_eq!(
+        figures(b).registered,
+        base.registered,
+        "{b:?}: it left with its descriptor"
+    );
 
     let before = figures(b);
     peer.write_all(b"ping").unwrap();
@@ -79,7 +86,10 @@ fn inet_figures_move_with_its_sockets_and_queues() {
     gen_tcp::send(&s, &big).unwrap();
     let pending = gen_tcp::getstat(&s, &[Stat::SendPend]).unwrap()[0].1;
     let queued = figures(b).queued_bytes;
-    assert!(pending > 0 && queued > 0 && queued <= big.len() as u64, "{queued}");
+    assert!(
+        pending > 0 && queued > 0 && queued <= big.len() as u64,
+        "{queued}"
+    );
 
     // A second send joins the queue, over `high_watermark`: the port is
     // busy and the sender waits.
