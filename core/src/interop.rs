@@ -128,9 +128,10 @@ impl Socket {
     ///   gen_tcp ones (`active`, `packet`, `mode`, ...) mean nothing to
     ///   std.
     /// - Every other handle sees the socket closed (`closed`, as after
-    ///   [`close`](Socket::close)); the owner gets no message. Messages an
-    ///   active socket delivered before stay in the owner's mailbox: they
-    ///   come before what std reads next.
+    ///   [`close`](Socket::close)); the owner gets no message, and its end
+    ///   ends nothing now. Messages an active socket delivered before stay
+    ///   in the owner's mailbox: they come before what std reads next. Any
+    ///   handle may give the socket away, as any may close it.
     /// - On `inet`, output still queued is written first (the caller
     ///   waits for the peer to take it, as in `close`, up to
     ///   `send_timeout`: then `timeout`). On `socket` nothing is ever
