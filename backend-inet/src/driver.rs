@@ -13,8 +13,17 @@
 //! More threads: set `GEN_TCP_INET_DRIVERS=N` or call
 //! [`set_driver_threads`] before the first socket needs a driver; sockets
 //! are given to them round-robin.
+//!
+//! The drivers' figures (`gen_tcp::driver_stats(inet)`) are reported from
+//! the first time a socket needs a driver: the reactors' own (threads,
+//! sockets registered, wake-ups, events, failures) and the bytes waiting
+//! in every output queue.
 
+use gen_tcp_core::observe::DriverStats;
+use gen_tcp_core::port::report_driver_stats;
 use gen_tcp_core::reactor::Pool;
+use gen_tcp_core::InetBackend;
+use std::sync::Once;
 
 /// Environment variable naming how many driver threads to run.
 pub const DRIVERS_ENV: &str = "GEN_TCP_INET_DRIVERS";
@@ -33,8 +42,19 @@ pub fn set_driver_threads(n: usize) -> bool {
     POOL.set_threads(n)
 }
 
+/// The drivers' figures, as `driver_stats` reads them.
+fn figures() -> DriverStats {
+    let mut figures = POOL.stats();
+    figures.queued_bytes = crate::queue::queued_bytes();
+    figures
+}
+
 /// The drivers, their number read from [`DRIVERS_ENV`] unless set.
 pub(crate) fn pool() -> &'static Pool {
+    static REPORTED: Once = Once::new();
+    REPORTED.call_once(|| {
+        report_driver_stats(InetBackend::Inet, figures);
+    });
     if !POOL.threads_set() {
         let n = std::env::var(DRIVERS_ENV)
             .ok()

@@ -48,6 +48,7 @@ mod state;
 
 pub use driver::{set_driver_threads, DRIVERS_ENV};
 
+use gen_tcp_core::open::Adopted;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::{open, sys, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
 use std::time::Duration;
@@ -67,4 +68,25 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::connect(addrs, c, sys::deadline(timeout))?;
     port::InetPort::start(Descriptor::connected(sock, c, addrs), opts)
+}
+
+/// A socket handed over whole (`gen_tcp::from_std`), as
+/// [`gen_tcp_core::open::adopt_whole`] found it, on this backend with the
+/// options `c` (kernel options already set); the caller owns it.
+///
+/// ```
+/// use gen_tcp_core::open::adopt_whole;
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let port = std_listener.local_addr()?.port();
+/// let (adopted, c) = adopt_whole(std_listener.into(), &[])?;
+/// let l = gen_tcp_backend_inet::adopt(adopted, &c)?;
+/// assert_eq!(l.sockname()?.port(), port);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
+    let opts = policy::initial(InetBackend::Inet, &c.opts)?;
+    match adopted {
+        Adopted::Listening(fd) => Ok(listener::ListenPort::start(fd, opts)),
+        Adopted::Connected(fd) => port::InetPort::start(fd, opts),
+    }
 }

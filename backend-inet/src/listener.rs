@@ -4,15 +4,16 @@
 //! options and belongs to the process that accepted it (as in OTP 25).
 
 use crate::port::InetPort;
+use bytes::Bytes;
 use gen_tcp_core::options::policy;
-use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::sys;
 use gen_tcp_core::{
     open, Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
     SockOpts, Socket, SocketId, Stat,
 };
 use parking_lot::Mutex;
-use std::os::fd::{AsFd, RawFd};
+use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -138,5 +139,17 @@ impl Port for ListenPort {
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// `into_std`: refused (`ebusy`) while a process waits in `accept`;
+    /// the connections not accepted yet go with the descriptor.
+    fn detach(&self, _read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        self.live()?;
+        let detached = self.fd.detach(|_| {});
+        if self.fd.is_closed() {
+            // Given away (or closed meanwhile): `accept` answers `closed`.
+            self.closed.store(true, Ordering::Release);
+        }
+        Ok((detached?, Bytes::new()))
     }
 }

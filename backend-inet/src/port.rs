@@ -3,20 +3,22 @@
 //! ([`crate::recv`]) nor active delivery ([`crate::active`]).
 
 use crate::driver;
-use crate::queue::OutQueue;
+use crate::queue::{wait_until, OutQueue};
 use crate::state::State;
+use bytes::Bytes;
 use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::observe::Status;
 use gen_tcp_core::options::policy;
-use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::process::Message;
 use gen_tcp_core::reactor::{Event, Registration, Served, Source, Turn, Want};
 use gen_tcp_core::{
-    Counters, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr, SockOpts,
-    Socket, SocketId, Stat,
+    sys, Counters, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    SockOpts, Socket, SocketId, Stat,
 };
 use parking_lot::{Condvar, Mutex, MutexGuard};
-use std::os::fd::{AsFd, RawFd};
-use std::sync::atomic::AtomicBool;
+use std::os::fd::{AsFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -185,6 +187,49 @@ impl InetPort {
         }
         Ok(())
     }
+
+    /// `into_std`: as `close`, the queue is written first (the caller
+    /// waits for it, `send_timeout` at most), then the descriptor goes,
+    /// its connection untouched, and the socket is closed for every
+    /// handle, with no message to the owner.
+    fn detach_with(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        let mut inner = self.inner.lock();
+        let deadline = sys::deadline(inner.opts.send_timeout);
+        let written = |i: &Inner| !i.output_pending() || !i.state.writes_queue();
+        if !wait_until(&self.cond, &mut inner, deadline, written) {
+            return Err(Error::Timeout);
+        }
+        if inner.state.is_closed() {
+            return Err(Error::Closed);
+        }
+        if inner.state.fd_dead() {
+            // The connection died: what `recv` is owed, as the next call.
+            return Err(inner.state.check_recv().err().unwrap_or(Error::Closed));
+        }
+        let busy = Error::Posix(libc::EBUSY);
+        if self.reading.load(Ordering::Acquire) || inner.blocked_reader {
+            return Err(busy);
+        }
+        let buffered = !inner.inbound.is_empty() || !inner.unread.is_empty();
+        if buffered && read_ahead == ReadAhead::Refuse {
+            return Err(busy);
+        }
+        let reg = &mut inner.reg;
+        let fd = match self.fd.detach(|fd| reg.detach(fd)) {
+            Ok(fd) => fd,
+            Err(e) => {
+                if self.fd.is_closed() {
+                    // It left its driver, then could not be given away.
+                    self.kill(&mut inner, State::Closed);
+                }
+                return Err(e);
+            }
+        };
+        let owed = std::mem::take(&mut inner.unread);
+        let buffered = inner.inbound.take_all(owed);
+        self.kill(&mut inner, State::Closed);
+        Ok((fd, buffered))
+    }
 }
 
 /// The driver calls back.
@@ -351,5 +396,27 @@ impl Port for InetPort {
 
     fn is_closed(&self) -> bool {
         self.inner.lock().state.is_closed()
+    }
+
+    fn detach(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        self.detach_with(read_ahead)
+    }
+
+    /// From the state, with no system call: `[connected, open]` while the
+    /// connection lives, `busy` added while the queue is over
+    /// `high_watermark` (as `inet_drv`'s `INET_F_BUSY`: OTP 25 answers
+    /// `[busy, connected, open]` to a sender waiting on it), `[open]`
+    /// once the connection died, none once closed.
+    fn status(&self) -> Status {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
+            Status::CLOSED
+        } else if inner.state.fd_dead() {
+            Status::OPEN
+        } else if inner.queue.is_busy() {
+            Status::BUSY | Status::CONNECTED | Status::OPEN
+        } else {
+            Status::CONNECTED | Status::OPEN
+        }
     }
 }

@@ -5,13 +5,27 @@
 //! As `inet_drv`: the port turns busy when the queue reaches
 //! `high_watermark` after a send, and stops being busy when the driver
 //! brings it below `low_watermark`. A sender meeting a busy port waits.
+//!
+//! Every queue adds its length to one gauge of the backend's
+//! ([`queued_bytes`]), the driver figures' bytes queued.
 
 use bytes::Bytes;
 use gen_tcp_core::{Block, Descriptor};
 use parking_lot::{Condvar, MutexGuard};
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
+
+/// Bytes in every queue of the backend: moved only by a queue whose
+/// length changes (relaxed; a queue changes only on the slow path, where
+/// the kernel would not take the bytes).
+static QUEUED: AtomicU64 = AtomicU64::new(0);
+
+/// Bytes waiting in the output queues of every socket of the backend now.
+pub(crate) fn queued_bytes() -> u64 {
+    QUEUED.load(Relaxed)
+}
 
 /// At most this many chunks go to one `sendmsg`.
 const MAX_CHUNKS: usize = 16;
@@ -43,7 +57,7 @@ impl OutQueue {
     /// Queues `bytes` (what the kernel did not take of a send).
     pub(crate) fn push(&mut self, bytes: Bytes) {
         if !bytes.is_empty() {
-            self.len += bytes.len();
+            self.grow(bytes.len());
             self.chunks.push_back(bytes);
         }
     }
@@ -52,7 +66,7 @@ impl OutQueue {
     /// was being written while others queued behind it).
     pub(crate) fn push_front(&mut self, bytes: Bytes) {
         if !bytes.is_empty() {
-            self.len += bytes.len();
+            self.grow(bytes.len());
             self.chunks.push_front(bytes);
         }
     }
@@ -83,8 +97,18 @@ impl OutQueue {
         Ok(true)
     }
 
-    fn consume(&mut self, mut n: usize) {
+    fn grow(&mut self, n: usize) {
+        self.len += n;
+        QUEUED.fetch_add(n as u64, Relaxed);
+    }
+
+    fn shrink(&mut self, n: usize) {
         self.len -= n;
+        QUEUED.fetch_sub(n as u64, Relaxed);
+    }
+
+    fn consume(&mut self, mut n: usize) {
+        self.shrink(n);
         while n > 0 {
             let front = self.chunks.front_mut().expect("written bytes were queued");
             if n >= front.len() {
@@ -104,7 +128,7 @@ impl OutQueue {
     /// Drops everything (the connection is gone, or `linger` is zero).
     pub(crate) fn clear(&mut self) {
         self.chunks = VecDeque::new();
-        self.len = 0;
+        self.shrink(self.len);
         self.busy = false;
     }
 
@@ -123,6 +147,14 @@ impl OutQueue {
             return true;
         }
         false
+    }
+}
+
+/// A queue dropped with bytes (its socket dropped meanwhile) takes them
+/// off the gauge.
+impl Drop for OutQueue {
+    fn drop(&mut self) {
+        self.shrink(self.len);
     }
 }
 
@@ -150,8 +182,16 @@ pub(crate) fn wait_until<T>(
 mod tests {
     use super::*;
 
+    /// The queue tests run one at a time, so that the gauge moves only
+    /// with the queue of the test reading it (no other test here makes one).
+    fn alone() -> parking_lot::MutexGuard<'static, ()> {
+        static QUEUE_TESTS: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+        QUEUE_TESTS.lock()
+    }
+
     #[test]
     fn queued_bytes_are_counted_and_consumed_in_order() {
+        let _alone = alone();
         let mut q = OutQueue::default();
         q.push(Bytes::from_static(b"dy"));
         q.push(Bytes::new());
@@ -165,6 +205,7 @@ mod tests {
 
     #[test]
     fn busy_between_the_watermarks() {
+        let _alone = alone();
         let mut q = OutQueue::default();
         q.push(Bytes::from(vec![0u8; 100]));
         q.check_high(101);
@@ -177,5 +218,22 @@ mod tests {
         q.consume(20);
         assert!(q.check_low(50));
         assert!(!q.is_busy());
+    }
+
+    #[test]
+    fn every_byte_queued_is_on_the_gauge_until_written_or_dropped() {
+        let _alone = alone();
+        let mut q = OutQueue::default();
+        let before = queued_bytes();
+        q.push(Bytes::from(vec![0u8; 10]));
+        q.push_front(Bytes::from_static(b"abc"));
+        assert_eq!(queued_bytes() - before, 13);
+        q.consume(5);
+        assert_eq!(queued_bytes() - before, 8);
+        q.clear();
+        assert_eq!(queued_bytes(), before);
+        q.push(Bytes::from_static(b"xy"));
+        drop(q);
+        assert_eq!(queued_bytes(), before);
     }
 }

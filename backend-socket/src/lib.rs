@@ -33,6 +33,7 @@ pub mod recv;
 pub mod send;
 pub mod state;
 
+use gen_tcp_core::open::Adopted;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::{open, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
 use port::SocketPort;
@@ -56,4 +57,25 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
         Phase::Connected,
         opts,
     )
+}
+
+/// A socket handed over whole (`gen_tcp::from_std`), as
+/// [`gen_tcp_core::open::adopt_whole`] found it, on this backend with the
+/// options `c` (kernel options already set); the caller owns it.
+///
+/// ```
+/// use gen_tcp_core::open::adopt_whole;
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let port = std_listener.local_addr()?.port();
+/// let (adopted, c) = adopt_whole(std_listener.into(), &[])?;
+/// let l = gen_tcp_backend_socket::adopt(adopted, &c)?;
+/// assert_eq!(l.sockname()?.port(), port);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
+    let opts = policy::initial(InetBackend::Socket, &c.opts)?;
+    match adopted {
+        Adopted::Listening(fd) => SocketPort::open(fd, Phase::Listening, opts),
+        Adopted::Connected(fd) => SocketPort::open(fd, Phase::Connected, opts),
+    }
 }

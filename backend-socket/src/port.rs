@@ -9,8 +9,9 @@
 use crate::active::{pump, Pumped};
 use crate::state::{Phase, State};
 use crate::{options, poller};
+use bytes::Bytes;
 use gen_tcp_core::open;
-use gen_tcp_core::port::{Owner, Port, SocketExt, SocketIdExt};
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::reactor::{Event, Served, Source, Turn, READS_PER_TURN};
 use gen_tcp_core::stats::Stat;
 use gen_tcp_core::sys;
@@ -19,7 +20,7 @@ use gen_tcp_core::{
     Socket, SocketId,
 };
 use parking_lot::Mutex;
-use std::os::fd::RawFd;
+use std::os::fd::{OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -225,6 +226,40 @@ impl Port for SocketPort {
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// `into_std`: refused (`ebusy`) while a `send`, `recv` or `accept`
+    /// runs on the socket; nothing is ever queued here.
+    fn detach(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        let busy = || Error::Posix(libc::EBUSY);
+        // Never waited for (a `recv` may wait forever): only tried.
+        let _sender = self.send_lock.try_lock().ok_or_else(busy)?;
+        let _reader = self.recv_lock.try_lock().ok_or_else(busy)?;
+        let mut st = self.state.lock();
+        self.live()?;
+        if st.blocked_reader {
+            return Err(busy());
+        }
+        let buffered = !st.inbound.is_empty() || !st.read_rest.is_empty();
+        if buffered && read_ahead == ReadAhead::Refuse {
+            return Err(busy());
+        }
+        let reg = &mut st.reg;
+        let detached = self.fd.detach(|fd| reg.detach(fd));
+        if detached.is_ok() && self.closed.swap(true, Ordering::AcqRel) {
+            // A `close` came meanwhile (it waits for this lock): it wins,
+            // and the connection ends with the descriptor dropped here.
+            st.phase = Phase::Closed;
+            return Err(Error::Closed);
+        }
+        if self.fd.is_closed() {
+            self.closed.store(true, Ordering::Release);
+            st.phase = Phase::Closed;
+            st.reg.close();
+        }
+        let fd = detached?;
+        let owed = std::mem::take(&mut st.read_rest);
+        Ok((fd, st.inbound.take_all(owed)))
     }
 }
 

@@ -16,6 +16,13 @@
 //! until the last handle is dropped, so that a handle that still holds the
 //! number never reaches a descriptor reused by someone else; it wakes the
 //! threads blocked on the socket (with `shutdown`) only when there are any.
+//!
+//! [`Descriptor::detach`] gives the socket to a new owner (`into_std`)
+//! the same way, without ending its connection: the new owner gets a new
+//! number for it, and the old number is kept as `close` keeps it. It is
+//! refused while a thread is blocked on the descriptor: a thread blocked
+//! in the kernel would go on reading (or writing) the new owner's socket,
+//! and nothing but ending the connection could wake it.
 
 use crate::addr::{Family, SockAddr};
 use crate::error::{Error, Result};
@@ -23,6 +30,7 @@ use crate::options::{CreateOpts, Opt};
 use crate::packet::Frame;
 use crate::socket::Shutdown;
 use crate::sys::{self, Wait};
+use parking_lot::{RwLock, RwLockReadGuard};
 use std::io::{self, IoSlice};
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
@@ -72,15 +80,22 @@ pub struct Descriptor {
     /// Threads inside a blocking call on the descriptor, that `close` must
     /// wake.
     blocked: AtomicUsize,
+    /// Held shared by every blocking call for its length, and exclusively
+    /// by [`Descriptor::detach`], which so knows that no thread is (or
+    /// gets) blocked on the socket it gives away.
+    gate: RwLock<()>,
     closed: AtomicBool,
 }
 
 /// Marks a thread as blocked on a descriptor until dropped.
-struct Blocked<'a>(&'a AtomicUsize);
+struct Blocked<'a> {
+    count: &'a AtomicUsize,
+    _gate: RwLockReadGuard<'a, ()>,
+}
 
 impl Drop for Blocked<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, SeqCst);
+        self.count.fetch_sub(1, SeqCst);
     }
 }
 
@@ -91,8 +106,18 @@ impl Descriptor {
             local,
             linger_zero: AtomicBool::new(linger_zero),
             blocked: AtomicUsize::new(0),
+            gate: RwLock::new(()),
             closed: AtomicBool::new(false),
         }
+    }
+
+    /// Takes a socket handed over whole by its owner (`gen_tcp::from_std`),
+    /// as [`crate::open::adopt_whole`] found it: its family and `linger`
+    /// are asked of the kernel, as nobody here made it.
+    pub fn adopted(sock: socket2::Socket) -> Descriptor {
+        let local = lookup_local(&sock);
+        let linger_zero = read_linger_zero(sock.as_fd());
+        Descriptor::new(sock.into(), local, linger_zero)
     }
 
     /// Takes a listening socket made for `listen` with the options `c`.
@@ -166,8 +191,14 @@ impl Descriptor {
     /// once it is closed. Paired with the check in `close`: either `close`
     /// sees this thread and wakes it, or this thread sees `closed`.
     fn block(&self) -> io::Result<Blocked<'_>> {
+        // Waits only while a `detach` runs (a few system calls), after
+        // which the descriptor is closed and the call answers so.
+        let gate = self.gate.read();
         self.blocked.fetch_add(1, SeqCst);
-        let guard = Blocked(&self.blocked);
+        let guard = Blocked {
+            count: &self.blocked,
+            _gate: gate,
+        };
         if self.closed.load(SeqCst) {
             return Err(closed_error());
         }
@@ -350,6 +381,54 @@ impl Descriptor {
         }
     }
 
+    /// Gives the socket up without ending its connection: a new
+    /// descriptor for it (close-on-exec, blocking, as std's sockets are)
+    /// for its new owner, and this one closed as [`Descriptor::close`]
+    /// closes it, keeping its number taken, but waking nobody and leaving
+    /// the connection as it is.
+    ///
+    /// `leave` runs once nothing can fail any more, while the number
+    /// still names the socket: for what must be undone by number (taking
+    /// it out of `epoll`, which finds its entries by number and file, and
+    /// would keep one for as long as the new owner keeps the socket).
+    ///
+    /// Answers, changing nothing: `ebusy` while a thread is blocked on
+    /// the descriptor (see the module's docs); `closed` once closed (also
+    /// when a `close` comes while this runs: that close wins, and ends the
+    /// connection); `system_limit` when out of descriptors.
+    pub fn detach(&self, leave: impl FnOnce(&Descriptor)) -> Result<OwnedFd> {
+        let Some(_alone) = self.gate.try_write() else {
+            return Err(Error::Posix(libc::EBUSY));
+        };
+        if self.closed.load(SeqCst) {
+            return Err(Error::Closed);
+        }
+        // What could fail, first: the new number, and the placeholder the
+        // old number is pointed at.
+        let given = sys::dup(self.raw())?;
+        if !sys::placeholder_ready() {
+            return Err(Error::SystemLimit);
+        }
+        leave(self);
+        if !sys::release_keep_number(self.raw()) {
+            // Not for want of a placeholder (it is open), so not expected;
+            // the socket is still ours, but `leave` has run: the
+            // connection ends as after a close.
+            self.close();
+            return Err(Error::SystemLimit);
+        }
+        if self.closed.swap(true, SeqCst) {
+            // A `close` came meanwhile and released the number: it wins,
+            // and the socket goes with the last descriptor, `given`.
+            return Err(Error::Closed);
+        }
+        // O_NONBLOCK belongs to the socket (the open file), not to a
+        // number: what this side set (a listening socket, an adopted one)
+        // is cleared for the new owner, as std makes its sockets.
+        let _ = sys::set_nonblocking(given.as_raw_fd(), false);
+        Ok(given)
+    }
+
     /// True once [`Descriptor::close`] was called.
     pub fn is_closed(&self) -> bool {
         self.closed.load(SeqCst)
@@ -489,5 +568,51 @@ mod tests {
         // SAFETY: F_GETFD only asks whether the number is open.
         assert!(unsafe { libc::fcntl(a.raw(), libc::F_GETFD) } >= 0);
         assert!(a.recv(&mut [0u8; 1], Block::No).is_err());
+    }
+
+    #[test]
+    fn detach_gives_the_connection_away_and_keeps_the_number() {
+        use std::io::{Read, Write};
+        let (a, b) = pair();
+        let number = a.raw();
+        crate::sys::set_nonblocking(number, true).unwrap();
+        let mut left = 0;
+        let given = a.detach(|d| left = d.raw()).unwrap();
+        assert_eq!(left, number, "left while the number still named the socket");
+        assert_ne!(given.as_raw_fd(), number);
+        assert!(a.is_closed());
+        // Closing what is left neither ends nor wakes the connection.
+        a.close();
+        assert_eq!(a.detach(|_| {}).unwrap_err(), Error::Closed);
+        // SAFETY: F_GETFD only asks whether the number is open.
+        assert!(unsafe { libc::fcntl(number, libc::F_GETFD) } >= 0);
+        let mut given = std::os::unix::net::UnixStream::from(given);
+        b.send(b"ping", Block::Until(None)).unwrap();
+        let mut got = [0u8; 4];
+        given.read_exact(&mut got).unwrap(); // blocking again, as std's
+        assert_eq!(&got, b"ping");
+        given.write_all(b"pong").unwrap();
+        let n = b.recv(&mut got, Block::Until(None)).unwrap();
+        assert_eq!(&got[..n], b"pong");
+    }
+
+    #[test]
+    fn detach_is_refused_while_a_thread_is_blocked_on_the_descriptor() {
+        let (a, b) = pair();
+        let a = std::sync::Arc::new(a);
+        let reader = {
+            let a = a.clone();
+            std::thread::spawn(move || a.recv(&mut [0u8; 8], Block::Until(None)))
+        };
+        // Counted as blocked once past the gate: it stays until a byte comes.
+        while a.blocked.load(SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        let refused = a.detach(|_| panic!("nothing may be undone when refused"));
+        assert_eq!(refused.unwrap_err(), Error::Posix(libc::EBUSY));
+        assert!(!a.is_closed());
+        b.send(b"x", Block::Until(None)).unwrap();
+        assert_eq!(reader.join().unwrap().unwrap(), 1);
+        assert!(a.detach(|_| {}).is_ok());
     }
 }

@@ -250,6 +250,32 @@ impl Inbound {
         let n = max.min(self.buf.len());
         self.consume(n).freeze()
     }
+
+    /// Takes every byte waiting, after `owed` (bytes taken from the front
+    /// earlier and not handed out yet: the rest of a packet `Read` gave in
+    /// part), for a socket that gives its descriptor away
+    /// (`into_std_parts`). Copies only when both have bytes.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// let mut inbound = gen_tcp_core::inbound::Inbound::new();
+    /// inbound.extend(b"def");
+    /// assert_eq!(inbound.take_all(Bytes::from_static(b"abc")), &b"abcdef"[..]);
+    /// assert!(inbound.is_empty());
+    /// ```
+    pub fn take_all(&mut self, owed: Bytes) -> Bytes {
+        let rest = self.take(usize::MAX);
+        if owed.is_empty() {
+            return rest;
+        }
+        if rest.is_empty() {
+            return owed;
+        }
+        let mut both = BytesMut::with_capacity(owed.len() + rest.len());
+        both.extend_from_slice(&owed);
+        both.extend_from_slice(&rest);
+        both.freeze()
+    }
 }
 
 /// Shapes a packet's bytes by `mode` and `header`.

@@ -18,6 +18,8 @@
 //! - [`packet`]: `{packet, Type}` framing, pure decoders.
 //! - [`inbound`]: received bytes waiting to make a packet.
 //! - [`socket`]: the [`Socket`] handle users hold.
+//! - [`interop`]: giving a socket's descriptor back to std
+//!   ([`Socket::into_std`]).
 //! - [`port`]: the extension API: the [`port::Port`] trait backends
 //!   implement, the [`port::Owner`] of a socket, making a [`Socket`].
 //! - [`open`]: creating, binding, listening and connecting descriptors.
@@ -61,6 +63,7 @@ linux_only! {
     pub mod descriptor;
     pub mod error;
     pub mod inbound;
+    pub mod interop;
     pub mod observe;
     pub mod open;
     pub mod options;
@@ -78,6 +81,7 @@ linux_only! {
     pub use data::{Data, IoData};
     pub use descriptor::{Block, Descriptor};
     pub use error::{Error, Result};
+    pub use interop::{IntoStdError, StdSocket};
     pub use observe::{driver_stats, sockets, Column, DriverStats, SocketInfo, Sockets, Status};
     pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};
     pub use packet::{HttpPacket, PacketType};

@@ -1,17 +1,18 @@
 //! Creating descriptors for `listen`, `connect` and `accept`, the same for
 //! both backends: family, `{ip}`/`{port}`/`{ifaddr}` binding, `{fd}`
 //! adoption, `{netns}`, `{bind_to_device}`, `{backlog}`, and connecting
-//! with a timeout.
+//! with a timeout; and taking a socket handed over whole
+//! ([`adopt_whole`], for `gen_tcp::from_std`).
 
 use crate::addr::{Family, SockAddr};
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
 use crate::options::policy::{self, SetRule};
-use crate::options::{CreateOpts, Fd};
+use crate::options::{CreateOpts, Fd, Opt};
 use crate::sys::{self, Wait};
 use crate::syscall;
-use socket2::{Protocol, Socket, Type};
-use std::os::fd::AsRawFd;
+use socket2::{Domain, Protocol, Socket, Type};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
@@ -75,14 +76,108 @@ fn in_netns<T: Send>(
 /// is `ebadf`, as OTP answers for a descriptor that is not open.
 fn adopt(fd: &Fd) -> Result<Socket> {
     let s = Socket::from(fd.take().ok_or(Error::Posix(libc::EBADF))?);
-    match s.r#type() {
-        Ok(t) if t == Type::STREAM => {}
-        Ok(_) => return Err(Error::Einval),
-        Err(_) => return Err(Error::Posix(libc::EBADF)),
-    }
+    stream_socket(&s)?;
     s.set_nonblocking(true)?;
     s.set_cloexec(true)?;
     Ok(s)
+}
+
+/// `Ok` for a stream socket; `einval` for another socket (UDP, say),
+/// `enotsock` for a descriptor that is no socket at all, as OTP 25
+/// answers for `{fd, Fd}` on both backends.
+fn stream_socket(s: &Socket) -> Result<()> {
+    match s.r#type() {
+        Ok(t) if t == Type::STREAM => Ok(()),
+        Ok(_) => Err(Error::Einval),
+        Err(e) if e.raw_os_error() == Some(libc::ENOTSOCK) => Err(Error::Posix(libc::ENOTSOCK)),
+        Err(_) => Err(Error::Posix(libc::EBADF)),
+    }
+}
+
+/// A socket handed over whole, as [`adopt_whole`] found it.
+#[derive(Debug)]
+pub enum Adopted {
+    /// A listening socket: non-blocking, as `listen` leaves its own.
+    Listening(Descriptor),
+    /// A connected socket: blocking, as `connect` leaves its own.
+    Connected(Descriptor),
+}
+
+/// Takes a socket handed over whole by its owner (`gen_tcp::from_std`),
+/// as it is: bound, listening or connected, with its kernel options and
+/// backlog, made close-on-exec. It must be a TCP (`inet`, `inet6`) or
+/// unix (`local`) stream socket, listening or connected. `opts` are
+/// parsed as `listen`'s and `connect`'s (`{inet_backend, B}` first, or
+/// the default backend), and the kernel options among them are set, by
+/// the same rules; options that make a socket (`ip`, `port`, `ifaddr`,
+/// `backlog`, `fd`, a family, `netns`, `tcp_module`) have nothing to do
+/// with one that exists: `badarg`.
+///
+/// Refused: `enotsock` for a descriptor that is no socket, `einval` for
+/// another kind of socket (UDP, SCTP, ...) or family, `enotconn` for a
+/// stream socket neither listening nor connected. The descriptor is
+/// closed then: it was given up with the call.
+///
+/// ```
+/// use gen_tcp_core::open::{adopt_whole, Adopted};
+/// use gen_tcp_core::{Error, Opt};
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let (adopted, _options) = adopt_whole(std_listener.into(), &[Opt::Nodelay(true)])?;
+/// assert!(matches!(adopted, Adopted::Listening(_)));
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(adopt_whole(udp.into(), &[]).unwrap_err(), Error::Einval);
+/// let file = std::fs::File::open("/dev/null")?;
+/// assert_eq!(adopt_whole(file.into(), &[]).unwrap_err().to_string(), "enotsock");
+/// let bound = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// assert_eq!(adopt_whole(bound.into(), &[Opt::Port(80)]).unwrap_err(), Error::Badarg);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn adopt_whole(fd: OwnedFd, opts: &[Opt]) -> Result<(Adopted, CreateOpts)> {
+    let c = CreateOpts::parse(opts)?;
+    if opts
+        .iter()
+        .any(|o| o.is_create_only() && !matches!(o, Opt::InetBackend(_)))
+    {
+        return Err(Error::Badarg);
+    }
+    let s = Socket::from(fd);
+    stream_socket(&s)?;
+    let domain = s.domain()?;
+    let family = if domain == Domain::UNIX {
+        Family::Local
+    } else if domain == Domain::IPV4 || domain == Domain::IPV6 {
+        if s.protocol()? != Some(Protocol::TCP) {
+            return Err(Error::Einval);
+        }
+        if domain == Domain::IPV4 {
+            Family::Inet
+        } else {
+            Family::Inet6
+        }
+    } else {
+        return Err(Error::Einval);
+    };
+    s.set_cloexec(true)?;
+    if let Some(dev) = &c.bind_to_device {
+        s.bind_device(Some(dev))?;
+    }
+    set_kernel_opts(&s, family, &c)?;
+    let adopted = adopted_as_it_is(s)?;
+    Ok((adopted, c))
+}
+
+/// A listening or connected stream socket, each in the blocking mode
+/// `listen` and `connect` leave theirs in.
+fn adopted_as_it_is(s: Socket) -> Result<Adopted> {
+    if s.is_listener()? {
+        s.set_nonblocking(true)?;
+        return Ok(Adopted::Listening(Descriptor::adopted(s)));
+    }
+    if s.peer_addr().is_err() {
+        return Err(Error::Posix(libc::ENOTCONN));
+    }
+    s.set_nonblocking(false)?;
+    Ok(Adopted::Connected(Descriptor::adopted(s)))
 }
 
 /// A listening descriptor for `listen(Port, Opts)`.

@@ -23,8 +23,9 @@ use crate::process::mailbox::current;
 use crate::process::{Message, Pid};
 use crate::socket::{Shutdown, Socket, SocketId};
 use crate::stats::Stat;
+use bytes::Bytes;
 use parking_lot::Mutex;
-use std::os::fd::RawFd;
+use std::os::fd::{OwnedFd, RawFd};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -145,6 +146,23 @@ pub trait Port: OwnedResource + sealed::Upcast + Send + Sync + 'static {
     fn raw_fd(&self) -> RawFd;
     /// True once the socket is closed.
     fn is_closed(&self) -> bool;
+
+    /// Gives the descriptor up, its connection untouched, for
+    /// [`Socket::into_std`]; with it, the bytes received and not yet
+    /// delivered when `read_ahead` says to hand them over.
+    ///
+    /// On success the port is closed for every handle, as after `close`
+    /// but with no `shutdown`, no reset and no message to the owner; it
+    /// has left its reactor ([`Registration::detach`](crate::reactor::Registration::detach))
+    /// and its descriptor ([`Descriptor::detach`](crate::Descriptor::detach)).
+    /// Output the backend accepted is the kernel's first (`inet` waits for
+    /// its queue to be written, as `close` does, `send_timeout` at most).
+    /// On error nothing changed, and the answer is: `closed` once closed;
+    /// `ebusy` while another call waits on the socket (a `recv`, a
+    /// `send`, an `accept`), or while bytes are buffered and `read_ahead`
+    /// is [`ReadAhead::Refuse`]; `timeout` when the queue was not written
+    /// within `send_timeout`.
+    fn detach(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)>;
     /// Closes because the owner process ended (it must not block the
     /// ending thread); `close` unless a backend needs otherwise.
     fn close_on_owner_exit(&self) {
@@ -171,6 +189,16 @@ pub trait Port: OwnedResource + sealed::Upcast + Send + Sync + 'static {
             Status::OPEN
         }
     }
+}
+
+/// What [`Port::detach`] does with the bytes a port has received from the
+/// kernel and not delivered yet (a partial packet, the rest of a read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadAhead {
+    /// Refuses to detach while there are some (`ebusy`): they would be lost.
+    Refuse,
+    /// Hands them over with the descriptor.
+    HandOver,
 }
 
 /// A port dies with its owner: when the owner process ends, the socket is

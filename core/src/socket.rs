@@ -99,6 +99,21 @@ impl From<Shutdown> for std::net::Shutdown {
 ///
 /// With `{debug, true}`, each call is traced through the `log` facade
 /// ([`crate::observe::trace`]).
+///
+/// # Clones are the same socket
+///
+/// `clone` is how an Erlang program shares a port: every clone is the
+/// same socket, with one buffer, one output queue, one owner, and a
+/// `close` through any of them closes it for all. It is not
+/// `TcpStream::try_clone`, which duplicates the descriptor: there, each
+/// value owns a descriptor and the socket ends with the last of them.
+/// Here there is no `try_clone`, as nothing can fail; a duplicate
+/// descriptor for std is `socket.as_fd().try_clone_to_owned()`, which
+/// reads and writes the kernel's socket behind gen_tcp's back (its
+/// buffer, its queue, its active reading), and keeps the connection open
+/// after gen_tcp closes its own descriptor. To leave gen_tcp for std
+/// altogether, [`into_std`](Socket::into_std) gives the descriptor away
+/// with nothing lost.
 #[derive(Clone)]
 pub struct Socket {
     pub(crate) port: Arc<dyn Port>,
@@ -284,7 +299,7 @@ impl Socket {
         self.watch().tracing()
     }
 
-    fn watch(&self) -> &Watch {
+    pub(crate) fn watch(&self) -> &Watch {
         self.port.owner().watch()
     }
 

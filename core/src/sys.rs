@@ -183,6 +183,20 @@ pub(crate) fn accept(listener: RawFd) -> std::io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
+/// A new descriptor for the socket `fd` names, close-on-exec
+/// (`F_DUPFD_CLOEXEC`): `EMFILE` is `system_limit`.
+pub(crate) fn dup(fd: RawFd) -> Result<OwnedFd> {
+    let new = syscall!(fcntl(fd, libc::F_DUPFD_CLOEXEC, 0))?;
+    // SAFETY: fcntl returned a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// True once the placeholder is open (opening it if need be), so that
+/// [`release_keep_number`] cannot fail for want of it.
+pub(crate) fn placeholder_ready() -> bool {
+    placeholder().is_some()
+}
+
 /// The descriptor every closed socket's number is pointed at until its
 /// owner drops it: `/dev/null`, opened at the first close. `None` while it
 /// cannot be opened (out of descriptors); the next close tries again.

@@ -64,6 +64,16 @@
 //! `debug`), or as `tracing` events with the `tracing` feature.
 //! [`guide::observing_sockets`] shows them at work.
 //!
+//! # std and file descriptors
+//!
+//! [`from_std`] takes a socket std (or socket2, or anything that owns a
+//! descriptor) made, listening or connected, with a connection in
+//! flight; [`Socket::into_std`] gives a socket's descriptor back to std
+//! as a `TcpStream`, `TcpListener`, `UnixStream`, `UnixListener` or
+//! `OwnedFd`, nothing lost and the connection untouched, as tokio's
+//! `from_std` and `into_std` do. [`guide::std_and_fd_interop`] compares
+//! them with std and tokio.
+//!
 //! # Timeouts
 //!
 //! A timeout is an `Option<Duration>`: `None` is Erlang's `infinity`.
@@ -78,7 +88,8 @@
 //!
 //! [`guide`]: the life of a socket compared with `std::net` and tokio,
 //! choosing a backend, the process model (with `select!`), porting an
-//! Erlang module line by line, and observing sockets.
+//! Erlang module line by line, observing sockets, and moving sockets
+//! between gen_tcp, std and tokio.
 #![deny(missing_docs)]
 
 #[cfg(not(target_os = "linux"))]
@@ -92,8 +103,10 @@ pub mod guide;
 use gen_tcp_backend_inet as inet_backend;
 use gen_tcp_backend_socket as socket_backend;
 use gen_tcp_core::observe::trace;
+use gen_tcp_core::open::{self as opening, Adopted};
 use gen_tcp_core::CreateOpts;
 use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 pub use gen_tcp_core::{
@@ -255,7 +268,7 @@ pub use gen_tcp_core::Socket;
 
 /// `{fd, Fd}`: a descriptor handed to [`listen`] or [`connect`] by its
 /// owner. It can only be made from something that owns a descriptor (a
-/// std socket, an [`OwnedFd`](std::os::fd::OwnedFd)), or through the
+/// std socket, an [`OwnedFd`]), or through the
 /// `unsafe` [`FromRawFd`](std::os::fd::FromRawFd); the first socket made
 /// with it takes it for good, and another use answers `ebadf`.
 ///
@@ -268,6 +281,64 @@ pub use gen_tcp_core::Socket;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub use gen_tcp_core::Fd;
+
+/// A std type a socket's descriptor can become with
+/// [`Socket::into_std`]: `TcpStream`, `TcpListener`, `UnixStream`,
+/// `UnixListener` or `OwnedFd`, each for the sockets it fits (`einval`
+/// otherwise, the socket unchanged).
+///
+/// ```
+/// use gen_tcp::{Address, Error, Opt};
+/// use std::os::unix::net::{UnixListener, UnixStream};
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// let dir = std::env::temp_dir().join(format!("gen_tcp_std_socket_{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("sock");
+/// # let _ = std::fs::remove_file(&path);
+/// let l = gen_tcp::listen(0, &[Opt::Ifaddr(gen_tcp::Ifaddr::Local(path.clone()))])?;
+/// let c = gen_tcp::connect(Address::local(&path), 0, &[Opt::Local], WAIT)?;
+///
+/// // A unix connection is no `TcpStream`: refused, and the socket is kept.
+/// let refused = c.into_std::<std::net::TcpStream>().unwrap_err();
+/// assert_eq!(refused.reason(), &Error::Einval);
+/// let c = refused.into_socket();
+/// let c: UnixStream = c.into_std()?;
+/// let l: UnixListener = l.into_std()?;
+/// assert_eq!(l.accept()?.0.peer_addr()?.as_pathname(), None);
+/// # drop((c, l)); std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use gen_tcp_core::StdSocket;
+
+/// Why [`Socket::into_std`] refused, with the socket back, unchanged.
+/// It converts into an [`Error`] or an [`std::io::Error`] for `?`.
+///
+/// ```
+/// use gen_tcp::{Active, Error, InetBackend, Opt};
+/// use std::io::Read;
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+/// for backend in [InetBackend::Inet, InetBackend::Socket] {
+///     let opts = [Opt::InetBackend(backend), Opt::Binary, Opt::Active(Active::False)];
+///     let l = gen_tcp::listen(0, &opts)?;
+///     let c = gen_tcp::connect("127.0.0.1", gen_tcp::port(&l)?, &opts, WAIT)?;
+///     let s = gen_tcp::accept(&l, WAIT)?;
+///     gen_tcp::send(&c, "hello world")?;
+///     assert_eq!(gen_tcp::recv(&s, 5, WAIT)?, b"hello");
+///     gen_tcp::close(&c)?;
+///
+///     // What `recv` read past its 5 bytes is gen_tcp's: into_std would
+///     // lose it, so it refuses and gives the socket back...
+///     let refused = s.into_std::<std::net::TcpStream>().unwrap_err();
+///     assert_eq!(refused.reason(), &Error::Posix(libc::EBUSY));
+///     // ...and into_std_parts hands it over, before what the stream reads.
+///     let (mut stream, buffered) = refused.into_socket().into_std_parts::<std::net::TcpStream>()?;
+///     let mut rest = buffered.to_vec();
+///     stream.read_to_end(&mut rest)?;
+///     assert_eq!(rest, b" world");
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use gen_tcp_core::IntoStdError;
 
 /// One typed method pair per option on a [`Socket`]: `s.nodelay()?` reads
 /// `{nodelay, _}` (`None` where the backend leaves it out of `getopts`),
@@ -540,6 +611,86 @@ pub fn connect_sockaddr(
         format_args!("gen_tcp:connect({addr}, {opts:?}, {timeout})"),
     );
     Ok(s)
+}
+
+/// Adopts a socket made elsewhere: a std [`TcpStream`](std::net::TcpStream)
+/// or [`TcpListener`](std::net::TcpListener), a `UnixStream` or
+/// `UnixListener`, a socket2 socket, an [`OwnedFd`]: anything that owns
+/// its descriptor (it is moved in). The model is tokio's
+/// `TcpStream::from_std`; in Erlang terms, `connect` or `listen` with
+/// `{fd, Fd}`.
+///
+/// The socket is taken as it is: listening (with its backlog and the
+/// connections not accepted yet) or connected (with what the kernel
+/// holds for it, bytes in flight included), and its kernel options. The
+/// calling process owns it, as one it had opened. `opts` are `listen`'s
+/// and `connect`'s: `{inet_backend, B}` first picks the backend (else
+/// the process-wide [`default_backend`]), then any socket option; as in
+/// OTP, the default is `{active, true}`, so pass
+/// [`Active::False`](Active) to read it with `recv`. Options that make a
+/// socket (`ip`, `port`, `ifaddr`, `backlog`, `fd`, a family, `netns`,
+/// `tcp_module`) are `badarg`: this one exists.
+///
+/// Refused, the descriptor closed (it was given up with the call):
+/// `enotsock` for a descriptor that is no socket (as OTP answers for
+/// `{fd, Fd}`), `einval` for a socket other than a TCP or unix stream
+/// (a `UdpSocket`), `enotconn` for a stream socket neither listening
+/// nor connected, `badarg` as above.
+///
+/// A round trip, std to gen_tcp to std, with bytes in flight each time:
+///
+/// ```
+/// use gen_tcp::{Active, InetBackend, Opt};
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+/// # const WAIT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(5));
+///
+/// let std_listener = TcpListener::bind("127.0.0.1:0")?;
+/// let mut client = TcpStream::connect(std_listener.local_addr()?)?;
+/// let (accepted, _) = std_listener.accept()?;
+/// client.write_all(b"sent while std owned it")?;
+///
+/// let opts = [Opt::InetBackend(InetBackend::Socket), Opt::Binary, Opt::Active(Active::False)];
+/// let s = gen_tcp::from_std(accepted, &opts)?;
+/// assert_eq!(gen_tcp::recv(&s, 23, WAIT)?, b"sent while std owned it");
+/// gen_tcp::send(&s, "from gen_tcp, ")?;
+///
+/// let mut back: TcpStream = s.into_std()?; // the socket is std's again
+/// back.write_all(b"then std")?;
+/// drop(back);
+/// let mut got = String::new();
+/// client.read_to_string(&mut got)?;
+/// assert_eq!(got, "from gen_tcp, then std");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A listener, on the default backend:
+///
+/// ```
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let port = std_listener.local_addr()?.port();
+/// let l = gen_tcp::from_std(std_listener, &[])?;
+/// assert_eq!((gen_tcp::port(&l)?, l.backend()), (port, gen_tcp::default_backend()));
+///
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(gen_tcp::from_std(udp, &[]).unwrap_err(), gen_tcp::Error::Einval);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_std(socket: impl Into<OwnedFd>, opts: &[Opt]) -> Result<Socket> {
+    let (adopted, c) = opening::adopt_whole(socket.into(), opts)?;
+    let s = adopt(adopted, &c)?;
+    trace::opened(
+        &s,
+        format_args!("gen_tcp:from_std({}, {opts:?})", s.as_raw_fd()),
+    );
+    Ok(s)
+}
+
+fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
+    match c.backend {
+        InetBackend::Inet => inet_backend::adopt(adopted, c),
+        InetBackend::Socket => socket_backend::adopt(adopted, c),
+    }
 }
 
 /// A call's argument as Erlang writes it, for `{debug, true}` traces:

@@ -99,3 +99,18 @@ fn a_datagram_socket_is_refused_and_given_up() {
         assert_eq!(listen(), Err(Error::Posix(libc::EBADF)), "{b:?}");
     }
 }
+
+/// A descriptor that is no socket at all is `enotsock`, as OTP 25
+/// answers for `{fd, Fd}` on both backends (it was `ebadf` here).
+#[test]
+fn a_descriptor_that_is_no_socket_is_enotsock() {
+    for b in BACKENDS {
+        let file = std::fs::File::open("/dev/null").unwrap();
+        let opts = [
+            Opt::InetBackend(b),
+            Opt::Fd(Fd::from(std::os::fd::OwnedFd::from(file))),
+        ];
+        let listen = gen_tcp::listen(0, &opts).map(|_| ());
+        assert_eq!(listen, Err(Error::Posix(libc::ENOTSOCK)), "{b:?}");
+    }
+}

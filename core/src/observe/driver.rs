@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 /// s.events = 57;
 /// assert_eq!(
 ///     s.to_string(),
-///     "1 event loop, 3 sockets registered, 4096 bytes queued, 42 wake-ups, 57 events",
+///     "1 event loop, 3 sockets registered, 4096 bytes queued, 42 wake-ups, 57 events, 0 failures",
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,6 +39,10 @@ pub struct DriverStats {
     pub wakeups: u64,
     /// Readiness events handled, since the program started.
     pub events: u64,
+    /// Times waiting for events failed, since the program started: each
+    /// failed every socket of its event loop with the reason (and was
+    /// reported on standard error).
+    pub failures: u64,
 }
 
 impl fmt::Display for DriverStats {
@@ -46,7 +50,7 @@ impl fmt::Display for DriverStats {
         let s = |n: u64| if n == 1 { "" } else { "s" };
         write!(
             f,
-            "{} event loop{}, {} socket{} registered, {} byte{} queued, {} wake-up{}, {} event{}",
+            "{} event loop{}, {} socket{} registered, {} byte{} queued, {} wake-up{}, {} event{}, {} failure{}",
             self.event_loops,
             s(self.event_loops),
             self.registered,
@@ -57,6 +61,8 @@ impl fmt::Display for DriverStats {
             s(self.wakeups),
             self.events,
             s(self.events),
+            self.failures,
+            s(self.failures),
         )
     }
 }

@@ -48,6 +48,15 @@ impl Watch {
             registry::insert(id, port);
         }
     }
+
+    /// Takes the port off the list of live sockets before it is dropped:
+    /// its descriptor has left gen_tcp (`into_std`).
+    pub(crate) fn unregister(&self) {
+        let id = self.registered.swap(0, Relaxed);
+        if id != 0 {
+            registry::remove(id);
+        }
+    }
 }
 
 impl Drop for Watch {

@@ -10,7 +10,7 @@ use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 /// Every socket registers for both directions, edge-triggered: an event
@@ -28,7 +28,13 @@ pub struct Reactor {
     /// Signalled when the thread has tried to make a new `epoll` instance,
     /// and when a registration asks it to.
     changed: Condvar,
+    /// This thread's figures ([`crate::observe::DriverStats`]): relaxed
+    /// counters, each written by one thread (the reactor's own, or,
+    /// for `registered`, under the shared lock), read by anyone.
     failures: AtomicU64,
+    wakeups: AtomicU64,
+    events: AtomicU64,
+    registered: AtomicUsize,
     /// The `epoll` descriptor being waited on (for tests that break it).
     epoll: AtomicI32,
 }
@@ -77,6 +83,9 @@ impl Reactor {
             }),
             changed: Condvar::new(),
             failures: AtomicU64::new(0),
+            wakeups: AtomicU64::new(0),
+            events: AtomicU64::new(0),
+            registered: AtomicUsize::new(0),
             epoll: AtomicI32::new(poll.as_raw_fd()),
         }));
         let started = std::thread::Builder::new()
@@ -107,7 +116,23 @@ impl Reactor {
 
     /// Sockets registered now.
     pub fn registered(&self) -> usize {
-        self.shared.lock().sources.len()
+        self.registered.load(Ordering::Relaxed)
+    }
+
+    /// Times the thread woke from waiting for events, since it started.
+    pub fn wakeups(&self) -> u64 {
+        self.wakeups.load(Ordering::Relaxed)
+    }
+
+    /// Readiness events the thread handed to its sockets, since it started.
+    pub fn events(&self) -> u64 {
+        self.events.load(Ordering::Relaxed)
+    }
+
+    /// Keeps [`Reactor::registered`] in step with the table, under the
+    /// shared lock.
+    fn count(&self, sources: &Slots) {
+        self.registered.store(sources.len(), Ordering::Relaxed);
     }
 
     /// The registry, waiting for the thread's next attempt at a new
@@ -136,10 +161,12 @@ impl Reactor {
     pub(crate) fn register(&self, fd: RawFd, source: Weak<dyn Source>) -> Result<Key> {
         let (key, gone) = self.with_registry(|registry, sources| {
             let key = sources.insert(source);
-            match registry.register(&mut SourceFd(&fd), key.token(), INTEREST) {
+            let r = match registry.register(&mut SourceFd(&fd), key.token(), INTEREST) {
                 Ok(()) => Ok((key, None)),
                 Err(e) => Ok((key, Some((e, sources.remove(key))))),
-            }
+            };
+            self.count(sources);
+            r
         })?;
         match gone {
             None => Ok(key),
@@ -166,7 +193,9 @@ impl Reactor {
             if let Some(r) = &shared.registry {
                 let _ = r.deregister(&mut SourceFd(&fd));
             }
-            shared.sources.remove(key)
+            let gone = shared.sources.remove(key);
+            self.count(&shared.sources);
+            gone
         };
         drop(gone);
     }
@@ -174,7 +203,12 @@ impl Reactor {
     /// Forgets the source under `key` (its descriptor is being closed,
     /// which takes it out of `epoll`).
     pub(crate) fn forget(&self, key: Key) {
-        let gone = self.shared.lock().sources.remove(key);
+        let gone = {
+            let mut shared = self.shared.lock();
+            let gone = shared.sources.remove(key);
+            self.count(&shared.sources);
+            gone
+        };
         drop(gone);
     }
 
@@ -192,6 +226,7 @@ impl Reactor {
                 poll = self.start_over(poll, e.into());
                 continue;
             }
+            self.wakeups.fetch_add(1, Ordering::Relaxed);
             {
                 let shared = self.shared.lock();
                 for ev in events.iter() {
@@ -210,6 +245,8 @@ impl Reactor {
             }
             // This turn's events, then the sources that asked for another
             // turn last time.
+            self.events
+                .fetch_add(ready.len() as u64, Ordering::Relaxed);
             let waited = again.len();
             for (source, event) in ready.drain(..) {
                 if self.dispatch(&source, event) == Turn::Again {
@@ -257,7 +294,9 @@ impl Reactor {
         let sources = {
             let mut shared = self.shared.lock();
             shared.registry = None;
-            shared.sources.drain()
+            let sources = shared.sources.drain();
+            self.count(&shared.sources);
+            sources
         };
         drop(broken);
         self.report(&reason, sources.len(), "waiting for events failed");
@@ -368,14 +407,18 @@ mod tests {
         }
         assert_eq!(outcomes.last(), Some(&Err(Error::Einval)), "{outcomes:?}");
         assert_eq!(reactor.failures(), 1);
+        assert_eq!(POOL.stats().failures, 1);
         assert_eq!(reactor.registered(), 0);
         assert!(!first.reg.lock().is_registered());
         // The thread lives on, on a new epoll instance: a new socket gets
         // its events, and no failure was counted since.
         let (_second, peer2, told2) = probe(&POOL);
+        let (wakeups, events) = (reactor.wakeups(), reactor.events());
         (&peer2).write_all_bytes(b"y");
         assert!(matches!(told2.recv_timeout(WAIT), Ok(Ok(e)) if e.readable));
         assert_eq!(reactor.failures(), 1);
+        // Counted before the socket was called back: seen by now.
+        assert!(reactor.wakeups() > wakeups && reactor.events() > events);
     }
 
     /// A socket that always has more to read: it asks for another turn
@@ -425,6 +468,32 @@ mod tests {
         }
         greedy.stop.store(true, Ordering::Relaxed);
         reactor.forget(key);
+    }
+
+    /// The descriptors an `epoll` instance watches (`tfd:` lines of its
+    /// fdinfo).
+    fn watched(epoll: i32) -> Vec<i32> {
+        let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{epoll}")).unwrap();
+        info.lines()
+            .filter_map(|l| l.strip_prefix("tfd:"))
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn a_detached_socket_leaves_epoll_and_the_figures() {
+        static POOL: Pool = Pool::new("gen_tcp detach test reactor");
+        let (p, _peer, _told) = probe(&POOL);
+        let reactor = POOL.pick().unwrap();
+        let epoll = reactor.epoll.load(Ordering::Relaxed);
+        let number = p.fd.raw();
+        assert!(watched(epoll).contains(&number));
+        assert_eq!((reactor.registered(), POOL.stats().registered), (1, 1));
+        let given = p.fd.detach(|fd| p.reg.lock().detach(fd)).unwrap();
+        assert!(!p.reg.lock().is_registered());
+        assert!(!watched(epoll).contains(&number), "out of epoll by its number");
+        assert_eq!((reactor.registered(), POOL.stats().registered), (0, 0));
+        drop(given);
     }
 
     trait WriteAll {

@@ -3,6 +3,7 @@
 
 use super::Reactor;
 use crate::error::Result;
+use crate::observe::DriverStats;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -81,9 +82,41 @@ impl Pool {
 
     /// Failures of waiting for events, over every thread of the pool.
     pub fn failures(&self) -> u64 {
+        self.with_started(|all| all.iter().map(|r| r.failures()).sum())
+    }
+
+    /// The figures of every thread of the pool together: threads started,
+    /// sockets registered, wake-ups, events and failures (no bytes
+    /// queued: those are the backend's to add). For a backend's
+    /// [`report_driver_stats`](crate::port::report_driver_stats).
+    ///
+    /// ```
+    /// use gen_tcp_core::reactor::Pool;
+    /// static POOL: Pool = Pool::new("figures example reactor");
+    /// assert_eq!(POOL.stats().event_loops, 0); // none needed yet
+    /// POOL.pick().unwrap();
+    /// let figures = POOL.stats();
+    /// assert_eq!((figures.event_loops, figures.registered), (1, 0));
+    /// ```
+    pub fn stats(&self) -> DriverStats {
+        self.with_started(|all| {
+            let mut s = DriverStats::default();
+            for r in all {
+                s.event_loops += 1;
+                s.registered += r.registered() as u64;
+                s.wakeups += r.wakeups();
+                s.events += r.events();
+                s.failures += r.failures();
+            }
+            s
+        })
+    }
+
+    /// Runs `f` over the threads started so far.
+    fn with_started<T>(&self, f: impl FnOnce(&[&'static Reactor]) -> T) -> T {
         match self.all.get() {
-            Some(all) => all.iter().map(|r| r.failures()).sum(),
-            None => self.starting.lock().iter().map(|r| r.failures()).sum(),
+            Some(all) => f(all),
+            None => f(&self.starting.lock()),
         }
     }
 }

@@ -264,6 +264,19 @@ impl Registration {
         }
     }
 
+    /// The socket leaves gen_tcp with its descriptor (`into_std`): out of
+    /// `epoll` now, while its number still names it (`epoll` finds its
+    /// entries by number and file, and would keep this one, and its
+    /// events, for as long as the new owner keeps the socket), out of the
+    /// reactor's table, and the registration lets go of it.
+    pub fn detach(&mut self, fd: &Descriptor) {
+        self.leave(fd);
+        self.pin = None;
+        self.readable = false;
+        self.writable = false;
+        self.closed = false;
+    }
+
     /// The socket is being closed: the reactor forgets it (the kernel
     /// takes the descriptor out of `epoll` as it closes, so no system call
     /// is made here).

@@ -14,6 +14,8 @@
 //!    a table from Erlang terms to Rust values.
 //! 5. [`observing_sockets`]: every live socket as `inet:i()` shows it,
 //!    `{debug, true}` traces, and the drivers' own figures.
+//! 6. [`std_and_fd_interop`]: sockets into gen_tcp from std and out to
+//!    std or tokio, nothing lost; clones against `try_clone`.
 //!
 //! Every example in these pages runs as a test (`cargo test --doc`), on
 //! loopback, with every wait bounded.
@@ -32,3 +34,6 @@ pub mod porting_from_erlang {}
 
 #[doc = include_str!("observing_sockets.md")]
 pub mod observing_sockets {}
+
+#[doc = include_str!("std_and_fd_interop.md")]
+pub mod std_and_fd_interop {}
