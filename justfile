@@ -13,6 +13,12 @@ bench *SECTIONS:
     cargo build --release -p gen_tcp --example http_server
     cargo run --release -p gen_tcp_benches --bin bench -- {{SECTIONS}}
 
+# The stress suite on both backends (a few minutes): hostile peers, descriptor exhaustion, extreme
+# timeouts, races with blocked calls, 10,000 connections, a random soak. `just stress races` runs one
+# part; `--seed N` repeats a run. `just test` runs its short form (stress/tests/short.rs).
+stress *ARGS:
+    cargo run --release --quiet -p gen_tcp_stress --bin stress -- {{ARGS}}
+
 # Syscalls per operation for every row (needs strace): the floor is std's row.
 bench-syscalls *SECTIONS:
     cargo build --release -p gen_tcp --example http_server
