@@ -23,10 +23,13 @@
 //! - [`many`]: 10,000 connections per backend, echoing with integrity.
 //! - [`soak`]: a seeded random soak over many pairs of both backends,
 //!   sequence-checked end to end.
+//! - [`api`]: random sequences of calls and peer actions (what the
+//!   `fuzz_api` target runs), on seeded inputs.
 //!
 //! Every step runs under a hang [`watchdog`]: a step that does not
 //! finish ends the process with a report of every thread.
 
+pub mod api;
 pub mod exhaust;
 pub mod figures;
 pub mod hostile;
@@ -165,6 +168,8 @@ pub fn warm_up() {
         gen_tcp::close(&c).expect("close");
         gen_tcp::close(&s).expect("close");
     }
+    // The `api` part's listener lives as long as the process.
+    api::listener();
 }
 
 /// Runs this program again as a child with `args` (after `child`),

@@ -6,11 +6,13 @@
 //! `stress child ...` is how the suite runs itself in a fresh process.
 
 use gen_tcp_stress::figures::Ledger;
-use gen_tcp_stress::{exhaust, hostile, many, races, soak, timeouts, warm_up, Scale};
+use gen_tcp_stress::{api, exhaust, hostile, many, races, soak, timeouts, warm_up, Scale};
 use std::time::Instant;
 
 /// The parts, in the order they run.
-const PARTS: [&str; 6] = ["hostile", "exhaust", "timeouts", "races", "many", "soak"];
+const PARTS: [&str; 7] = [
+    "hostile", "exhaust", "timeouts", "races", "many", "soak", "api",
+];
 
 fn usage() -> ! {
     eprintln!(
@@ -65,6 +67,7 @@ fn main() {
             "races" => races::part(scale, seed),
             "many" => many::part(scale),
             "soak" => soak::part(scale, seed),
+            "api" => api::part(scale, seed),
             _ => unreachable!(),
         }
         ledger.close();
@@ -77,6 +80,7 @@ fn child(args: &[String]) {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     match a.as_slice() {
         ["exhaust", case, backend] => exhaust::child(case, backend),
+        ["api", hex] => api::child(hex),
         ["many", backend, port, n, rounds] => {
             let b = match *backend {
                 "inet" => gen_tcp::InetBackend::Inet,

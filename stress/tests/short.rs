@@ -49,3 +49,8 @@ fn many_connections() {
 fn random_soak() {
     part("soak");
 }
+
+#[test]
+fn random_api_use() {
+    part("api");
+}
