@@ -39,7 +39,7 @@ pub const SLACK: u64 = 4 << 20;
 
 /// The most the receiver's CPU time may grow from N to 4N bytes: 4 times
 /// for linear work, with room for noise (quadratic work gives 16).
-pub const LINEAR: f64 = 10.0;
+pub const LINEAR: f64 = 8.0;
 
 /// How the receiver takes packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -686,7 +686,7 @@ fn end_name(e: &End) -> String {
 /// (the least of a few runs each, against noise); fails where the ratio
 /// is over [`LINEAR`].
 fn linearity(scale: Scale) -> Vec<String> {
-    let n = scale.pick(128 << 10, 4 << 20);
+    let n = scale.pick(512 << 10, 4 << 20);
     let t = scale.pick(500, 3000);
     let runs = scale.pick(2, 3);
     let mut failures = Vec::new();
