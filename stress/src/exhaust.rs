@@ -207,10 +207,25 @@ fn close(b: InetBackend) {
     if b == InetBackend::Inet {
         gen_tcp::send(&queued, &data[..]).unwrap();
     }
+    // An acceptor waiting for a connection when the table fills (accept4
+    // needs a free descriptor before it looks for a connection: one that
+    // started later would answer system_limit, rightly).
+    let (tx, rx) = std::sync::mpsc::channel();
     let acceptor = {
         let l = l.clone();
-        std::thread::spawn(move || gen_tcp::accept(&l, None))
+        std::thread::spawn(move || {
+            tx.send(crate::figures::gettid()).unwrap();
+            gen_tcp::accept(&l, None)
+        })
     };
+    let tid = rx.recv().unwrap();
+    #[allow(unused_mut)]
+    let mut polls = vec![libc::SYS_ppoll];
+    #[cfg(target_arch = "x86_64")]
+    polls.push(libc::SYS_poll);
+    while !crate::figures::waiting_in(tid).is_some_and(|n| polls.contains(&n)) {
+        std::thread::yield_now();
+    }
     let full = Full::fill();
     // The listen socket's close wakes the acceptor.
     assert_eq!(gen_tcp::close(&l), Ok(()));
