@@ -257,3 +257,25 @@ impl Ledger {
         after
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_figures_are_read() {
+        let f = Figures::now();
+        assert!(f.rss_kib > 0 && f.threads >= 1 && f.fds >= 3, "{f}");
+        let fds = open_fds();
+        assert_eq!(fds.len(), fd_count());
+        assert!(fds.iter().any(|(fd, _)| *fd == 0), "{fds:?}");
+        let before = thread_cpu();
+        let mut x = 0u64;
+        for i in 0..1_000_000u64 {
+            x = x.wrapping_add(std::hint::black_box(i));
+        }
+        std::hint::black_box(x);
+        assert!(thread_cpu() > before);
+        assert!(!threads().is_empty());
+    }
+}
