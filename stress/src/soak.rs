@@ -10,6 +10,12 @@
 //! pair that it got exactly what was sent, then `closed`. A watchdog ends
 //! a run that stops; the part's ledger checks that no descriptor or
 //! thread is left.
+//!
+//! To narrow a failure down: `STRESS_SOAK=workers,pairs,seconds` sizes
+//! the run, `SOAK_BACKENDS=is` puts every sender on `inet` and every
+//! receiver on `socket` (`i`/`s` each), and `SOAK_MODES=PassiveTrue`
+//! keeps the receivers to those modes (of `Passive`, `Once`, `Many`,
+//! `True`).
 
 use crate::figures::Ledger;
 use crate::watchdog::watch;
