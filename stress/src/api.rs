@@ -285,11 +285,17 @@ impl Run {
         }
     }
 
-    /// The result of a receiving call.
+    /// The result of a receiving call. Messages already in the mailbox
+    /// came first: `{active, once}` (or `N`) made the socket passive as it
+    /// delivered its last one, before this call could read; nothing is
+    /// delivered while it is passive.
     fn received(&mut self, what: &str, r: gen_tcp::Result<Data>) {
         reason(what, &r);
         match r {
-            Ok(d) => self.delivered(what, d),
+            Ok(d) => {
+                self.messages(Duration::ZERO);
+                self.delivered(what, d)
+            }
             Err(Error::Timeout) => {}
             Err(_) => self.clean = false,
         }
@@ -455,7 +461,10 @@ impl Run {
                 let r = self.s.port().read_into(&mut buf, Some(t));
                 reason("read", &r);
                 match r {
-                    Ok(n) => self.delivered("read", Data::Binary(buf[..n].to_vec().into())),
+                    Ok(n) => {
+                        self.messages(Duration::ZERO);
+                        self.delivered("read", Data::Binary(buf[..n].to_vec().into()))
+                    }
                     Err(Error::Timeout) => {}
                     Err(_) => self.clean = false,
                 }
