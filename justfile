@@ -13,6 +13,12 @@ bench *SECTIONS:
     cargo build --release -p gen_tcp --example http_server
     cargo run --release -p gen_tcp_benches --bin bench -- {{SECTIONS}}
 
+# The stress suite on both backends (a few minutes): hostile peers, descriptor exhaustion, extreme
+# timeouts, races with blocked calls, 10,000 connections, a random soak. `just stress races` runs one
+# part; `--seed N` repeats a run. `just test` runs its short form (stress/tests/short.rs).
+stress *ARGS:
+    cargo run --release --quiet -p gen_tcp_stress --bin stress -- {{ARGS}}
+
 # Syscalls per operation for every row (needs strace): the floor is std's row.
 bench-syscalls *SECTIONS:
     cargo build --release -p gen_tcp --example http_server
@@ -66,9 +72,18 @@ lint:
     cargo fmt --all --check
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 
-# Fuzz every packet decoder family for SECS seconds each (needs cargo-fuzz and a nightly toolchain).
-fuzz SECS="60":
-    cd fuzz && for t in fuzz_length_prefixed fuzz_line fuzz_misc fuzz_http fuzz_stream; do cargo +nightly fuzz run $t -- -max_total_time={{SECS}} -max_len=512 || exit 1; done
+# Fuzz every target for SECS seconds each: the packet decoder families, the receive side, and
+# fuzz_api (the whole API on a connected pair, both backends). Installs cargo-fuzz if missing; runs
+# on a nightly toolchain where one is installed, else on this one with RUSTC_BOOTSTRAP=1.
+fuzz SECS="60" *TARGETS="fuzz_length_prefixed fuzz_line fuzz_misc fuzz_http fuzz_stream fuzz_api":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+    if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then tc=(+nightly); else tc=(); export RUSTC_BOOTSTRAP=1; fi
+    cd fuzz
+    for t in {{TARGETS}}; do
+        cargo "${tc[@]}" fuzz run "$t" -- -max_total_time={{SECS}} -max_len=512 -timeout=30
+    done
 
 # Re-run the OTP probes that recorded OTP's answers (needs erlang-base).
 otp:

@@ -34,8 +34,6 @@ pub(crate) struct Inner {
     pub(crate) queue: OutQueue,
     /// The socket's place in a driver, and the readiness it last reported.
     pub(crate) reg: Registration,
-    /// The rest of a packet `Read` handed out in part.
-    pub(crate) unread: bytes::Bytes,
     /// A passive `recv` is blocked in the kernel without the lock: the
     /// driver must not read meanwhile (the bytes would overtake the ones
     /// that `recv` gets); that `recv` hands the socket over when it
@@ -85,7 +83,6 @@ impl InetPort {
                 inbound: Inbound::new(),
                 queue: OutQueue::default(),
                 reg: Registration::new(),
-                unread: bytes::Bytes::new(),
                 blocked_reader: false,
                 direct_send: false,
             }),

@@ -214,10 +214,9 @@ impl InetPort {
             return Ok(0);
         }
         loop {
-            if !inner.unread.is_empty() {
-                let n = buf.len().min(inner.unread.len());
-                buf[..n].copy_from_slice(&inner.unread.split_to(n));
-                return Ok(n);
+            if let Some(rest) = inner.inbound.take_rest(buf.len()) {
+                buf[..rest.len()].copy_from_slice(&rest);
+                return Ok(rest.len());
             }
             if inner.opts.packet != PacketType::Raw {
                 drop(inner);
@@ -225,7 +224,7 @@ impl InetPort {
                 inner = self.lock();
                 let n = buf.len().min(packet.len());
                 buf[..n].copy_from_slice(&packet.split_to(n));
-                inner.unread = packet;
+                inner.inbound.keep_rest(packet);
                 return Ok(n);
             }
             if !inner.inbound.is_empty() {

@@ -194,7 +194,7 @@ pub fn read_into(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -
     };
     let k = packet.len().min(buf.len());
     buf[..k].copy_from_slice(&packet.split_to(k));
-    port.state.lock().read_rest = packet;
+    port.state.lock().inbound.keep_rest(packet);
     Ok(k)
 }
 
@@ -206,10 +206,9 @@ fn read_raw(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -> Res
     loop {
         let mut st = port.state.lock();
         check(port, &st)?;
-        if !st.read_rest.is_empty() {
-            let k = st.read_rest.len().min(buf.len());
-            buf[..k].copy_from_slice(&st.read_rest.split_to(k));
-            return Ok(Some(k));
+        if let Some(rest) = st.inbound.take_rest(buf.len()) {
+            buf[..rest.len()].copy_from_slice(&rest);
+            return Ok(Some(rest.len()));
         }
         if st.opts.packet != PacketType::Raw {
             return Ok(None);

@@ -1,7 +1,6 @@
 //! The per-socket state, behind one lock: options, received bytes, and
 //! where the socket is in its life.
 
-use bytes::Bytes;
 use gen_tcp_core::error::io_reason;
 use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::reactor::{Registration, Want};
@@ -36,8 +35,6 @@ pub struct State {
     /// poller must not read meanwhile (its bytes would overtake that
     /// `recv`'s); that `recv` hands the socket over when it returns.
     pub blocked_reader: bool,
-    /// The part of a framed packet `Read` could not hand over yet.
-    pub read_rest: Bytes,
     /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
     /// then answers `einval`, as OTP does (both backends).
     pub closed_reported: bool,
@@ -52,7 +49,6 @@ impl State {
             inbound: Inbound::new(),
             reg: Registration::new(),
             blocked_reader: false,
-            read_rest: Bytes::new(),
             closed_reported: false,
         }
     }

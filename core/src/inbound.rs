@@ -92,6 +92,10 @@ pub struct Inbound {
     /// Where the decoder stopped in the unfinished packet at the front of
     /// `buf`. Reset whenever bytes leave the front.
     resume: Cell<Resume>,
+    /// The rest of a packet `Read` handed out in part: the next packet,
+    /// whoever takes it (`recv`, `Read` again, active delivery), so that
+    /// the stream stays in order.
+    rest: Bytes,
 }
 
 impl Inbound {
@@ -102,12 +106,34 @@ impl Inbound {
 
     /// Bytes waiting.
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.rest.len() + self.buf.len()
     }
 
     /// True when no byte waits.
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.rest.is_empty() && self.buf.is_empty()
+    }
+
+    /// Keeps the rest of a packet that `Read` handed out in part: it is
+    /// the next packet delivered.
+    pub fn keep_rest(&mut self, rest: Bytes) {
+        if self.rest.is_empty() {
+            self.rest = rest;
+        } else {
+            // (Never: a packet is only read in part once the rest is gone.)
+            let mut both = BytesMut::from(&self.rest[..]);
+            both.extend_from_slice(&rest);
+            self.rest = both.freeze();
+        }
+    }
+
+    /// Up to `max` bytes of the rest of a packet read in part, if any.
+    pub fn take_rest(&mut self, max: usize) -> Option<Bytes> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let n = max.min(self.rest.len());
+        Some(self.rest.split_to(n))
     }
 
     /// Forgets the HTTP sub-state (after `setopts` changes `packet`).
@@ -218,6 +244,21 @@ impl Inbound {
     /// mode), or `None` if more bytes are needed. A packet over
     /// `packet_size` or malformed is `emsgsize`, as `inet_drv` reports it.
     pub fn next_packet(&mut self, opts: &SockOpts, length: usize) -> Result<Option<Data>> {
+        if !self.rest.is_empty() {
+            if opts.packet != PacketType::Raw {
+                let rest = std::mem::take(&mut self.rest);
+                return Ok(Some(match opts.mode {
+                    Mode::Binary => Data::Binary(rest),
+                    Mode::List => Data::List(rest.to_vec()),
+                }));
+            }
+            // Raw now: the rest is the front of the stream.
+            let mut front = BytesMut::with_capacity(self.rest.len() + self.buf.len());
+            front.extend_from_slice(&std::mem::take(&mut self.rest));
+            front.extend_from_slice(&self.buf);
+            self.buf = front;
+            self.resume.take();
+        }
         if opts.packet == PacketType::Raw {
             if self.buf.is_empty() || self.buf.len() < length {
                 return Ok(None);
@@ -247,6 +288,9 @@ impl Inbound {
 
     /// Takes up to `max` raw bytes (for `Read` in raw mode).
     pub fn take(&mut self, max: usize) -> Bytes {
+        if let Some(rest) = self.take_rest(max) {
+            return rest;
+        }
         let n = max.min(self.buf.len());
         self.consume(n).freeze()
     }
