@@ -9,21 +9,32 @@
 //! - reset: `{tcp_error, S, econnreset}` then `{tcp_closed, S}` with
 //!   `{show_econnreset, true}`, else only `{tcp_closed, S}`;
 //! - a packet over `packet_size`: `{tcp_error, S, emsgsize}`, `{tcp_closed, S}`.
+//!
+//! A read that comes back short emptied the socket: the driver stops there
+//! (no read that would only say `EAGAIN`) and the next edge brings it
+//! back, so an `{active, once}` message costs one `recv`.
 
 use crate::errors::io_reason;
 use crate::port::{InetPort, Inner};
 use crate::state::State;
 use gen_tcp_core::deliver::deliver_packets;
+use gen_tcp_core::inbound::MIN_READ;
 use gen_tcp_core::process::Message;
+use gen_tcp_core::reactor::{Turn, READS_PER_TURN};
 use gen_tcp_core::Error;
 use std::io;
 
-/// Reads made for one readiness event before other sockets get a turn.
-const READS_PER_EVENT: usize = 16;
+/// What a read on an active socket left.
+pub(crate) enum Read {
+    /// Bytes came, and maybe more are waiting.
+    More,
+    /// The socket is read empty (or ended): nothing until the next edge.
+    Empty,
+}
 
 impl InetPort {
     /// The socket is (or just turned) active: report a dead connection,
-    /// deliver what is buffered, and have the driver read the rest.
+    /// deliver what is buffered, and have a driver read the rest.
     pub(crate) fn activate(&self, inner: &mut Inner) {
         if let Some(error) = inner.state.on_activation() {
             if let Some(e) = error {
@@ -32,12 +43,16 @@ impl InetPort {
             self.tell_owner(Message::TcpClosed);
             return;
         }
-        if !inner.state.readable() {
+        if inner.state.readable() && self.deliver(inner) {
+            if let Err(reason) = self.serve(inner) {
+                self.fail_active(inner, Some(reason));
+            }
             return;
         }
-        if self.deliver(inner) {
-            self.update_interest(inner, true);
-        }
+        // Passive again already (`{active, once}` with a packet buffered):
+        // the socket lives on its user handles alone.
+        let want = InetPort::want(inner);
+        inner.reg.settle(want);
     }
 
     /// Delivers every whole buffered packet while active; `true` if still active.
@@ -56,7 +71,7 @@ impl InetPort {
     }
 
     /// The connection of an active socket ended: tell the owner.
-    fn fail_active(&self, inner: &mut Inner, error: Option<Error>) {
+    pub(crate) fn fail_active(&self, inner: &mut Inner, error: Option<Error>) {
         self.kill(inner, State::ClosedReported);
         if let Some(e) = error {
             self.tell_owner(|s| Message::TcpError(s, e));
@@ -64,40 +79,64 @@ impl InetPort {
         self.tell_owner(Message::TcpClosed);
     }
 
-    /// The driver: the socket is readable.
-    pub(crate) fn read_active(&self, inner: &mut Inner) {
-        for _ in 0..READS_PER_EVENT {
-            let reading = inner.opts.active.is_active() && inner.state.readable();
-            if !reading || !self.deliver(inner) {
-                self.update_interest(inner, false);
-                return;
+    /// What an active socket does with the result of a read (by the
+    /// driver, or by a passive `recv` that was blocked when the socket
+    /// turned active): count the bytes, or end the connection as OTP does.
+    pub(crate) fn received_active(&self, inner: &mut Inner, r: io::Result<usize>) -> Read {
+        match r {
+            Ok(0) => {
+                if inner.opts.exit_on_close {
+                    self.fail_active(inner, None);
+                } else {
+                    inner.state = State::PeerClosed;
+                    inner.inbound = Default::default();
+                    self.tell_owner(Message::TcpClosed);
+                }
+                Read::Empty
+            }
+            Ok(n) => {
+                self.counters.received(n);
+                if n < MIN_READ {
+                    inner.reg.drained();
+                }
+                if inner.reg.readable() {
+                    Read::More
+                } else {
+                    Read::Empty
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                inner.reg.drained();
+                Read::Empty
+            }
+            Err(e) => {
+                let reason = io_reason(&e, inner.opts.show_econnreset);
+                self.fail_active(inner, Some(reason).filter(|r| *r != Error::Closed));
+                Read::Empty
+            }
+        }
+    }
+
+    /// The driver: the socket is readable. At most [`READS_PER_TURN`]
+    /// reads, then the other sockets have their turn.
+    pub(crate) fn read_active(&self, inner: &mut Inner) -> Turn {
+        for _ in 0..READS_PER_TURN {
+            if !InetPort::want(inner).read || !self.deliver(inner) {
+                return Turn::Done;
             }
             let want = inner.inbound.want(&inner.opts, 0);
-            match inner.inbound.fill_from(self.fd(), want) {
-                Ok(0) => {
-                    if inner.opts.exit_on_close {
-                        self.fail_active(inner, None);
-                    } else {
-                        inner.state = State::PeerClosed;
-                        inner.inbound = Default::default();
-                        self.tell_owner(Message::TcpClosed);
-                        self.update_interest(inner, false);
-                    }
-                    return;
-                }
-                Ok(n) => self.counters.received(n),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) => {
-                    let reason = io_reason(&e, inner.opts.show_econnreset);
-                    self.fail_active(inner, Some(reason).filter(|r| *r != Error::Closed));
-                    return;
-                }
+            let r = inner.inbound.fill_from(&self.fd, want);
+            if let Read::Empty = self.received_active(inner, r) {
+                self.deliver(inner);
+                return Turn::Done;
             }
         }
         // Deliver what the last read brought, then come back for more
         // after the other sockets had their turn.
         if self.deliver(inner) {
-            self.update_interest(inner, true);
+            Turn::Again
+        } else {
+            Turn::Done
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The `inet` backend: OTP's classic `inet_drv`, in Rust.
 //!
-//! A driver thread ([`driver`]) runs an event loop (mio) and does the
+//! A driver thread ([`driver`]) runs an event loop (core's reactor, over mio) and does the
 //! socket's background work; the calls that can finish at once finish in
 //! the caller's thread:
 //!
@@ -10,8 +10,8 @@
 //!   the port is busy and the next sender waits (bounded by
 //!   `send_timeout`) until the driver brings it below `low_watermark`.
 //!   `delay_send` queues even when the kernel would take the bytes.
-//! - `recv` on a passive socket reads in the caller's thread, waiting in
-//!   `poll` on the descriptor when nothing is there.
+//! - `recv` on a passive socket reads in the caller's thread; waiting for
+//!   bytes with no timeout is one blocking `recv(2)`, as std's.
 //! - `shutdown(write)` with output queued returns `ok` at once; the FIN
 //!   goes out when the driver has written the queue. `close` likewise
 //!   lets the driver write the queue before the descriptor is closed.
@@ -24,6 +24,7 @@
 //!   owner in order.
 //!
 //! ```
+//! use gen_tcp_core::port::SocketExt;
 //! use gen_tcp_core::{Active, CreateOpts, Opt, SockAddr};
 //! let l = gen_tcp_backend_inet::listen(0, &CreateOpts::parse(&[Opt::Active(Active::False)])?)?;
 //! let addr = SockAddr::Inet(([127, 0, 0, 1], l.port().sockname()?.port()).into());
@@ -47,8 +48,9 @@ mod state;
 
 pub use driver::{set_driver_threads, DRIVERS_ENV};
 
+use gen_tcp_core::open::Adopted;
 use gen_tcp_core::options::policy;
-use gen_tcp_core::{open, sys, CreateOpts, InetBackend, Result, SockAddr, Socket};
+use gen_tcp_core::{open, sys, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
 use std::time::Duration;
 
 /// `listen(Port, Options)` on this backend: the listening descriptor is
@@ -56,8 +58,8 @@ use std::time::Duration;
 /// are inherited by every accepted socket.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
-    let sock = open::listen(port, c)?;
-    Ok(listener::ListenPort::start(sock, opts))
+    let fd = Descriptor::listening(open::listen(port, c)?, c)?;
+    Ok(listener::ListenPort::start(fd, opts))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
@@ -65,5 +67,26 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::connect(addrs, c, sys::deadline(timeout))?;
-    Ok(port::InetPort::start(sock, opts))
+    port::InetPort::start(Descriptor::connected(sock, c, addrs), opts)
+}
+
+/// A socket handed over whole (`gen_tcp::from_std`), as
+/// [`gen_tcp_core::open::adopt_whole`] found it, on this backend with the
+/// options `c` (kernel options already set); the caller owns it.
+///
+/// ```
+/// use gen_tcp_core::open::adopt_whole;
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let port = std_listener.local_addr()?.port();
+/// let (adopted, c) = adopt_whole(std_listener.into(), &[])?;
+/// let l = gen_tcp_backend_inet::adopt(adopted, &c)?;
+/// assert_eq!(l.sockname()?.port(), port);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
+    let opts = policy::initial(InetBackend::Inet, &c.opts)?;
+    match adopted {
+        Adopted::Listening(fd) => Ok(listener::ListenPort::start(fd, opts)),
+        Adopted::Connected(fd) => port::InetPort::start(fd, opts),
+    }
 }

@@ -4,14 +4,16 @@
 //! options and belongs to the process that accepted it (as in OTP 25).
 
 use crate::port::InetPort;
+use bytes::Bytes;
 use gen_tcp_core::options::policy;
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    open, Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
-    SockAddr, SockOpts, Socket, SocketId, Stat,
+    open, Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    SockOpts, Socket, SocketId, Stat,
 };
 use parking_lot::Mutex;
-use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +21,7 @@ use std::time::Duration;
 /// A listening socket on the `inet` backend.
 pub(crate) struct ListenPort {
     id: SocketId,
-    sock: socket2::Socket,
-    local: bool,
+    fd: Descriptor,
     owner: Owner,
     opts: Mutex<SockOpts>,
     counters: Counters,
@@ -29,12 +30,10 @@ pub(crate) struct ListenPort {
 
 impl ListenPort {
     /// Wraps a listening descriptor, owned by the calling process.
-    pub(crate) fn start(sock: socket2::Socket, opts: SockOpts) -> Socket {
-        let local = open::is_local(&sock);
+    pub(crate) fn start(fd: Descriptor, opts: SockOpts) -> Socket {
         Socket::new(Arc::new(ListenPort {
             id: SocketId::next(),
-            sock,
-            local,
+            fd,
             owner: Owner::new_for_caller(),
             opts: Mutex::new(opts),
             counters: Counters::default(),
@@ -71,10 +70,10 @@ impl Port for ListenPort {
     /// `EMFILE`/`ENFILE` answer `system_limit` at once (no retry loop).
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        let s = open::accept_within(self.sock.as_raw_fd(), deadline, || self.live())?;
+        let s = open::accept_within(&self.fd, deadline, || self.live())?;
         // The accepted socket inherits the listen socket's options.
         let opts = self.opts.lock().clone();
-        Ok(InetPort::start(s, opts))
+        InetPort::start(s, opts)
     }
 
     fn send(&self, _chunks: &[&[u8]]) -> Result<()> {
@@ -95,7 +94,7 @@ impl Port for ListenPort {
     fn close(&self) -> Result<()> {
         if !self.closed.swap(true, Ordering::AcqRel) {
             // Wakes every thread waiting in accept.
-            sys::close_keep_number(self.sock.as_raw_fd());
+            self.fd.close();
         }
         Ok(())
     }
@@ -107,13 +106,16 @@ impl Port for ListenPort {
 
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
         self.live().map_err(|_| Error::Einval)?;
-        policy::setopts(self.sock.as_fd(), self.local, &mut self.opts.lock(), opts).1
+        let mut mine = self.opts.lock();
+        let r = policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut mine, opts).1;
+        self.fd.options_set(opts);
+        r
     }
 
     fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
         self.live().map_err(|_| Error::Einval)?;
         let opts = self.opts.lock();
-        policy::getopts(Some(self.sock.as_fd()), self.local, &opts, names)
+        policy::getopts(Some(self.fd.as_fd()), self.fd.is_local(), &opts, names)
     }
 
     fn peername(&self) -> Result<SockAddr> {
@@ -123,7 +125,7 @@ impl Port for ListenPort {
 
     fn sockname(&self) -> Result<SockAddr> {
         self.live().map_err(|_| Error::Einval)?;
-        open::sockname(&self.sock)
+        self.fd.sockname()
     }
 
     fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
@@ -132,10 +134,22 @@ impl Port for ListenPort {
     }
 
     fn raw_fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
+        self.fd.raw()
     }
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// `into_std`: refused (`ebusy`) while a process waits in `accept`;
+    /// the connections not accepted yet go with the descriptor.
+    fn detach(&self, _read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        self.live()?;
+        let detached = self.fd.detach(|_| {});
+        if self.fd.is_closed() {
+            // Given away (or closed meanwhile): `accept` answers `closed`.
+            self.closed.store(true, Ordering::Release);
+        }
+        Ok((detached?, Bytes::new()))
     }
 }

@@ -2,20 +2,23 @@
 //! calls that are neither `send` ([`crate::send`]) nor `recv`
 //! ([`crate::recv`]) nor active delivery ([`crate::active`]).
 
-use crate::driver::{self, Driver, SocketToken};
-use crate::queue::OutQueue;
+use crate::driver;
+use crate::queue::{wait_until, OutQueue};
 use crate::state::State;
+use bytes::Bytes;
 use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::observe::Status;
 use gen_tcp_core::options::policy;
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::process::Message;
+use gen_tcp_core::reactor::{Event, Registration, Served, Source, Turn, Want};
 use gen_tcp_core::{
-    open, sockopt, sys, Counters, Error, InetBackend, Opt, OptName, Owner, Port, Result, Shutdown,
-    SockAddr, SockOpts, Socket, SocketId, Stat,
+    sys, Counters, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    SockOpts, Socket, SocketId, Stat,
 };
-use mio::Interest;
 use parking_lot::{Condvar, Mutex, MutexGuard};
-use std::os::fd::{AsFd, AsRawFd, RawFd};
-use std::sync::atomic::AtomicBool;
+use std::os::fd::{AsFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -29,17 +32,29 @@ pub(crate) struct Inner {
     pub(crate) opts: SockOpts,
     pub(crate) inbound: Inbound,
     pub(crate) queue: OutQueue,
-    /// What the driver waits for now (`None`: not registered).
-    pub(crate) interest: Option<Interest>,
-    /// The rest of a packet `Read` handed out in part.
-    pub(crate) unread: bytes::Bytes,
+    /// The socket's place in a driver, and the readiness it last reported.
+    pub(crate) reg: Registration,
+    /// A passive `recv` is blocked in the kernel without the lock: the
+    /// driver must not read meanwhile (the bytes would overtake the ones
+    /// that `recv` gets); that `recv` hands the socket over when it
+    /// returns, if it turned active meanwhile.
+    pub(crate) blocked_reader: bool,
+    /// A `send` is writing to the kernel without the lock: what others
+    /// send meanwhile is queued behind it, and the queue waits for it.
+    pub(crate) direct_send: bool,
+}
+
+impl Inner {
+    /// True while output waits: queued, or being written by a `send`.
+    pub(crate) fn output_pending(&self) -> bool {
+        !self.queue.is_empty() || self.direct_send
+    }
 }
 
 /// A connected socket on the `inet` backend.
 pub(crate) struct InetPort {
     pub(crate) id: SocketId,
-    pub(crate) sock: socket2::Socket,
-    pub(crate) local: bool,
+    pub(crate) fd: Descriptor,
     pub(crate) owner: Owner,
     pub(crate) counters: Counters,
     pub(crate) inner: Mutex<Inner>,
@@ -49,18 +64,17 @@ pub(crate) struct InetPort {
     /// True while a `recv` runs: a second one at the same time answers
     /// `ealready`, as `inet_drv` does (docs/otp-answers.md, Q3 j).
     pub(crate) reading: AtomicBool,
-    driver: &'static Driver,
     me: Weak<InetPort>,
 }
 
 impl InetPort {
-    /// Wraps a connected descriptor, owned by the calling process.
-    pub(crate) fn start(sock: socket2::Socket, opts: SockOpts) -> Socket {
-        let local = open::is_local(&sock);
+    /// Wraps a connected descriptor, owned by the calling process. A
+    /// socket that starts active and cannot get a driver (out of
+    /// descriptors) is closed, and the reason is the caller's.
+    pub(crate) fn start(fd: Descriptor, opts: SockOpts) -> Result<Socket> {
         let port = Arc::new_cyclic(|me| InetPort {
             id: SocketId::next(),
-            sock,
-            local,
+            fd,
             owner: Owner::new_for_caller(),
             counters: Counters::default(),
             inner: Mutex::new(Inner {
@@ -68,25 +82,23 @@ impl InetPort {
                 opts,
                 inbound: Inbound::new(),
                 queue: OutQueue::default(),
-                interest: None,
-                unread: bytes::Bytes::new(),
+                reg: Registration::new(),
+                blocked_reader: false,
+                direct_send: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
-            driver: driver::pick(),
             me: me.clone(),
         });
-        let socket = Socket::new(port.clone());
         let mut inner = port.inner.lock();
         if inner.opts.active.is_active() {
-            port.activate(&mut inner);
+            if let Err(e) = port.serve(&mut inner) {
+                port.kill(&mut inner, State::Closed);
+                return Err(e);
+            }
         }
         drop(inner);
-        socket
-    }
-
-    pub(crate) fn fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
+        Ok(Socket::new(port))
     }
 
     /// A handle naming this socket in messages.
@@ -102,45 +114,39 @@ impl InetPort {
         }
     }
 
-    /// Registers with the driver for what the socket needs now: reading
-    /// while active, writing while output is queued. `rearm` asks for a
-    /// fresh event if the socket is already ready.
-    pub(crate) fn update_interest(&self, inner: &mut Inner, rearm: bool) {
-        let read = inner.opts.active.is_active() && inner.state.readable();
-        let write = !inner.queue.is_empty() && inner.state.writes_queue();
-        let want = match (read, write) {
-            (true, true) => Some(Interest::READABLE | Interest::WRITABLE),
-            (true, false) => Some(Interest::READABLE),
-            (false, true) => Some(Interest::WRITABLE),
-            (false, false) => None,
-        };
-        let Some(me) = self.me.upgrade() else { return };
-        let token = SocketToken::new(self.id.get());
-        inner.interest = self
-            .driver
-            .watch(&me, token, self.fd(), inner.interest, want, rearm);
+    /// What the socket needs a driver for now: reading while active (and
+    /// no passive `recv` is blocked on it), writing while output is queued.
+    pub(crate) fn want(inner: &Inner) -> Want {
+        Want {
+            read: inner.opts.active.is_active() && inner.state.readable() && !inner.blocked_reader,
+            write: !inner.queue.is_empty() && inner.state.writes_queue() && !inner.direct_send,
+        }
     }
 
-    /// The connection is over: unregister, drop what is buffered either
-    /// way, close the descriptor (keeping its number), wake waiters.
+    /// Makes sure a driver serves what the socket needs now (no system
+    /// call unless it must register). Bytes an event already announced
+    /// are read here, in the caller's thread; a driver gets the socket
+    /// back (re-armed) only if they are more than one turn's worth.
+    pub(crate) fn serve(&self, inner: &mut Inner) -> Result<()> {
+        let want = InetPort::want(inner);
+        let served = inner.reg.serve(want, driver::pool(), &self.fd, || {
+            self.me.upgrade().map(|p| p as Arc<dyn Source>)
+        })?;
+        if served == Served::ReadNow && self.read_active(inner) == Turn::Again {
+            inner.reg.rearm(&self.fd)?;
+        }
+        Ok(())
+    }
+
+    /// The connection is over: leave the driver, drop what is buffered
+    /// either way, close the descriptor (keeping its number), wake waiters.
     pub(crate) fn kill(&self, inner: &mut Inner, state: State) {
         inner.state = state;
         inner.queue.clear();
         inner.inbound = Inbound::new();
-        self.update_interest(inner, false);
-        sys::close_keep_number(self.fd());
+        inner.reg.close();
+        self.fd.close();
         self.cond.notify_all();
-    }
-
-    /// The driver saw readiness.
-    pub(crate) fn on_ready(&self, readable: bool, writable: bool) {
-        let mut inner = self.inner.lock();
-        if writable {
-            self.write_queued(&mut inner);
-        }
-        if readable {
-            self.read_active(&mut inner);
-        }
     }
 
     /// The state lock.
@@ -157,13 +163,13 @@ impl InetPort {
             }
             return Ok(());
         }
-        if inner.queue.is_empty() || !inner.state.writes_queue() || self.linger_zero() {
+        if !inner.output_pending() || !inner.state.writes_queue() || self.fd.linger_zero() {
             self.kill(&mut inner, State::Closed);
             return Ok(());
         }
+        // The driver writes the queue, then closes; it reads no more.
         inner.state = State::Draining;
         inner.inbound = Inbound::new();
-        self.update_interest(&mut inner, false);
         self.cond.notify_all();
         let mut pending = inner.queue.len();
         while wait && inner.state == State::Draining {
@@ -179,11 +185,83 @@ impl InetPort {
         Ok(())
     }
 
-    fn linger_zero(&self) -> bool {
-        matches!(
-            sockopt::get(self.sock.as_fd(), &OptName::Linger),
-            Ok(Some(Opt::Linger(true, 0)))
-        )
+    /// `into_std`: as `close`, the queue is written first (the caller
+    /// waits for it, `send_timeout` at most), then the descriptor goes,
+    /// its connection untouched, and the socket is closed for every
+    /// handle, with no message to the owner.
+    fn detach_with(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        let mut inner = self.inner.lock();
+        let deadline = sys::deadline(inner.opts.send_timeout);
+        let written = |i: &Inner| !i.output_pending() || !i.state.writes_queue();
+        if !wait_until(&self.cond, &mut inner, deadline, written) {
+            return Err(Error::Timeout);
+        }
+        if inner.state.is_closed() {
+            return Err(Error::Closed);
+        }
+        if inner.state.fd_dead() {
+            // The connection died: what `recv` is owed, as the next call.
+            return Err(inner.state.check_recv().err().unwrap_or(Error::Closed));
+        }
+        let busy = Error::Posix(libc::EBUSY);
+        if self.reading.load(Ordering::Acquire) || inner.blocked_reader {
+            return Err(busy);
+        }
+        let buffered = !inner.inbound.is_empty() || !inner.unread.is_empty();
+        if buffered && read_ahead == ReadAhead::Refuse {
+            return Err(busy);
+        }
+        let reg = &mut inner.reg;
+        let fd = match self.fd.detach(|fd| reg.detach(fd)) {
+            Ok(fd) => fd,
+            Err(e) => {
+                if self.fd.is_closed() {
+                    // It left its driver, then could not be given away.
+                    self.kill(&mut inner, State::Closed);
+                }
+                return Err(e);
+            }
+        };
+        let owed = std::mem::take(&mut inner.unread);
+        let buffered = inner.inbound.take_all(owed);
+        self.kill(&mut inner, State::Closed);
+        Ok((fd, buffered))
+    }
+}
+
+/// The driver calls back.
+impl Source for InetPort {
+    fn on_event(&self, event: Event) -> Turn {
+        let mut inner = self.inner.lock();
+        let want = InetPort::want(&inner);
+        let now = inner.reg.on_event(event, want, &self.fd);
+        if now.writable {
+            self.write_queued(&mut inner);
+        }
+        let turn = if now.readable {
+            self.read_active(&mut inner)
+        } else {
+            Turn::Done
+        };
+        // Passive with the queue written: the socket lives on its user
+        // handles alone, and closes with the last one.
+        let want = InetPort::want(&inner);
+        inner.reg.settle(want);
+        turn
+    }
+
+    /// The driver can no longer serve this socket: what needed it fails
+    /// with `reason`, as a read error (active) or a background write error
+    /// (output queued) would.
+    fn on_failure(&self, reason: Error) {
+        let mut inner = self.inner.lock();
+        inner.reg.on_failure();
+        let want = InetPort::want(&inner);
+        if want.read {
+            self.fail_active(&mut inner, Some(reason));
+        } else if want.write {
+            self.background_error(&mut inner, reason);
+        }
     }
 }
 
@@ -240,12 +318,11 @@ impl Port for InetPort {
             if inner.state.fd_dead() {
                 return Err(crate::errors::enotconn());
             }
-            sys_shutdown(self.fd(), how)?;
-            return Ok(());
+            return self.fd.shutdown(how);
         }
-        let empty = inner.queue.is_empty();
+        let empty = !inner.output_pending();
         if inner.state.shutdown_write(how, empty)? {
-            sys_shutdown(self.fd(), how)?;
+            self.fd.shutdown(how)?;
         }
         self.cond.notify_all();
         Ok(())
@@ -256,10 +333,10 @@ impl Port for InetPort {
         if inner.state.is_closed() {
             return Err(Error::Einval);
         }
-        let was_active = inner.opts.active.is_active();
         let old_packet = inner.opts.packet;
         let (outcome, result) =
-            policy::setopts(self.sock.as_fd(), self.local, &mut inner.opts, opts);
+            policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut inner.opts, opts);
+        self.fd.options_set(opts);
         result?;
         if inner.opts.packet != old_packet {
             inner.inbound.packet_changed();
@@ -267,10 +344,14 @@ impl Port for InetPort {
         if outcome.passive_message {
             self.tell_owner(Message::TcpPassive);
         }
+        // Turning passive needs no system call: the socket stays
+        // registered, the driver stops reading it, and it lives on its
+        // user handles alone (unless output is still queued).
         if inner.opts.active.is_active() {
             self.activate(&mut inner);
-        } else if was_active {
-            self.update_interest(&mut inner, false);
+        } else {
+            let want = InetPort::want(&inner);
+            inner.reg.settle(want);
         }
         Ok(())
     }
@@ -280,22 +361,22 @@ impl Port for InetPort {
         if inner.state.is_closed() {
             return Err(Error::Einval);
         }
-        let fd = (!inner.state.fd_dead()).then(|| self.sock.as_fd());
-        policy::getopts(fd, self.local, &inner.opts, names)
+        let fd = (!inner.state.fd_dead()).then(|| self.fd.as_fd());
+        policy::getopts(fd, self.fd.is_local(), &inner.opts, names)
     }
 
     fn peername(&self) -> Result<SockAddr> {
         if self.inner.lock().state.fd_dead() {
             return Err(Error::Einval);
         }
-        open::peername(&self.sock)
+        self.fd.peername()
     }
 
     fn sockname(&self) -> Result<SockAddr> {
         if self.inner.lock().state.fd_dead() {
             return Err(Error::Einval);
         }
-        open::sockname(&self.sock)
+        self.fd.sockname()
     }
 
     fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
@@ -307,16 +388,32 @@ impl Port for InetPort {
     }
 
     fn raw_fd(&self) -> RawFd {
-        self.fd()
+        self.fd.raw()
     }
 
     fn is_closed(&self) -> bool {
         self.inner.lock().state.is_closed()
     }
-}
 
-/// `shutdown(2)`.
-pub(crate) fn sys_shutdown(fd: RawFd, how: Shutdown) -> Result<()> {
-    gen_tcp_core::syscall!(shutdown(fd, how.how()))?;
-    Ok(())
+    fn detach(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        self.detach_with(read_ahead)
+    }
+
+    /// From the state, with no system call: `[connected, open]` while the
+    /// connection lives, `busy` added while the queue is over
+    /// `high_watermark` (as `inet_drv`'s `INET_F_BUSY`: OTP 25 answers
+    /// `[busy, connected, open]` to a sender waiting on it), `[open]`
+    /// once the connection died, none once closed.
+    fn status(&self) -> Status {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
+            Status::CLOSED
+        } else if inner.state.fd_dead() {
+            Status::OPEN
+        } else if inner.queue.is_busy() {
+            Status::BUSY | Status::CONNECTED | Status::OPEN
+        } else {
+            Status::CONNECTED | Status::OPEN
+        }
+    }
 }

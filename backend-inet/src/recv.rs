@@ -1,11 +1,19 @@
-//! Passive `recv` and `Read`: the caller's thread reads what is there
-//! and, when nothing is, waits in `poll` on the descriptor (bounded by its
-//! timeout), as tokio's `PollEvented` tries the syscall first. The driver
-//! is not involved.
+//! Passive `recv` and `Read`, in the caller's thread, as tokio's
+//! `PollEvented` tries the syscall first; the driver is not involved.
+//!
+//! With no timeout, a `recv` that must wait for bytes is one blocking
+//! `recv(2)` made without the lock (so `close`, `setopts` and `getopts`
+//! proceed meanwhile; `close` wakes it): the same one syscall std makes.
+//! With a timeout, it reads without waiting and polls until the deadline,
+//! and the deadline holds however the bytes come: a peer that keeps the
+//! socket readable with a frame it never finishes does not keep `recv`
+//! past it (what came is kept for the next call).
 
+use crate::active::Read;
 use crate::errors::io_reason;
 use crate::port::{InetPort, Inner};
 use crate::state::State;
+use gen_tcp_core::descriptor::{Block, SCRATCH};
 use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{Data, Error, PacketType, Result};
 use parking_lot::MutexGuard;
@@ -50,10 +58,10 @@ impl InetPort {
         inner.state.check_recv()
     }
 
-    /// Reads once into the receive buffer, handling end of stream and
-    /// errors as `recv` reports them.
-    fn fill(&self, inner: &mut Inner, want: usize) -> Result<Filled> {
-        match inner.inbound.fill_from(self.fd(), want) {
+    /// What a passive read's result means: bytes counted, or the end of
+    /// the stream or an error recorded as `recv` reports them.
+    fn received(&self, inner: &mut Inner, r: io::Result<usize>) -> Result<Filled> {
+        match r {
             Ok(0) => {
                 let state = State::eof_on_recv(inner.opts.exit_on_close);
                 if inner.opts.exit_on_close {
@@ -83,9 +91,80 @@ impl InetPort {
         deadline: Option<Instant>,
     ) -> Result<MutexGuard<'a, Inner>> {
         drop(inner);
-        let r = sys::wait_fd(self.fd(), Wait::Read, deadline);
+        let r = self.fd.wait(Wait::Read, deadline);
         let inner = self.lock();
         r.map(|()| inner)
+    }
+
+    /// Runs a blocking receive `io` without the lock, then takes the lock
+    /// back. The socket may have been closed meanwhile (`closed`), its
+    /// connection may have died (what the state owes `recv`), or it may
+    /// have turned active: then what came goes the active way (the owner
+    /// gets it in order), and this `recv` answers `einval`.
+    fn blocking<'a, T>(
+        &'a self,
+        mut inner: MutexGuard<'a, Inner>,
+        io: impl FnOnce(&'a Self) -> (MutexGuard<'a, Inner>, io::Result<T>),
+    ) -> Result<(MutexGuard<'a, Inner>, io::Result<T>)> {
+        inner.blocked_reader = true;
+        drop(inner);
+        let (mut inner, r) = io(self);
+        inner.blocked_reader = false;
+        if inner.state.is_closed() {
+            return Err(Error::Closed);
+        }
+        if inner.state.fd_dead() || self.fd.is_closed() {
+            // The connection died meanwhile (a failed send, say): answer
+            // what the state owes `recv`, as when woken from a wait.
+            inner.state.check_recv()?;
+            return Err(crate::errors::enotconn());
+        }
+        Ok((inner, r))
+    }
+
+    /// The socket turned active while a `recv` was blocked: the bytes it
+    /// got are already buffered; hand the socket to the driver.
+    fn turned_active(&self, inner: &mut Inner, r: io::Result<usize>) -> Error {
+        if !matches!(r, Ok(n) if n > 0) {
+            let _: Read = self.received_active(inner, r);
+        } else if let Ok(n) = r {
+            self.counters.received(n);
+        }
+        self.activate(inner);
+        Error::Einval
+    }
+
+    /// Gets more bytes into the receive buffer for `recv`, waiting as
+    /// the deadline allows.
+    fn receive_more<'a>(
+        &'a self,
+        mut inner: MutexGuard<'a, Inner>,
+        want: usize,
+        deadline: Option<Instant>,
+    ) -> Result<MutexGuard<'a, Inner>> {
+        if deadline.is_none() && want <= SCRATCH {
+            let (mut inner, r) = self.blocking(inner, |me| {
+                me.fd.recv_scratch(Block::Until(None), |got| {
+                    let mut inner = me.lock();
+                    let r = got.map(|bytes| {
+                        inner.inbound.extend(bytes);
+                        bytes.len()
+                    });
+                    (inner, r)
+                })
+            })?;
+            if inner.opts.active.is_active() {
+                return Err(self.turned_active(&mut inner, r));
+            }
+            self.received(&mut inner, r)?;
+            return Ok(inner);
+        }
+        let r = inner.inbound.fill_from(&self.fd, want);
+        if let Filled::WouldBlock = self.received(&mut inner, r)? {
+            inner = self.wait_readable(inner, deadline)?;
+            self.passive(&mut inner)?;
+        }
+        Ok(inner)
     }
 
     /// `recv/3`.
@@ -112,11 +191,12 @@ impl InetPort {
                     return Err(e);
                 }
             }
-            let want = i.inbound.want(&i.opts, length);
-            if let Filled::WouldBlock = self.fill(&mut inner, want)? {
-                inner = self.wait_readable(inner, deadline)?;
-                self.passive(&mut inner)?;
+            // A timeout is a deadline, whatever keeps arriving.
+            if sys::passed(deadline) {
+                return Err(Error::Timeout);
             }
+            let want = inner.inbound.want(&inner.opts, length);
+            inner = self.receive_more(inner, want, deadline)?;
         }
     }
 
@@ -134,10 +214,9 @@ impl InetPort {
             return Ok(0);
         }
         loop {
-            if !inner.unread.is_empty() {
-                let n = buf.len().min(inner.unread.len());
-                buf[..n].copy_from_slice(&inner.unread.split_to(n));
-                return Ok(n);
+            if let Some(rest) = inner.inbound.take_rest(buf.len()) {
+                buf[..rest.len()].copy_from_slice(&rest);
+                return Ok(rest.len());
             }
             if inner.opts.packet != PacketType::Raw {
                 drop(inner);
@@ -145,7 +224,7 @@ impl InetPort {
                 inner = self.lock();
                 let n = buf.len().min(packet.len());
                 buf[..n].copy_from_slice(&packet.split_to(n));
-                inner.unread = packet;
+                inner.inbound.keep_rest(packet);
                 return Ok(n);
             }
             if !inner.inbound.is_empty() {
@@ -153,27 +232,31 @@ impl InetPort {
                 buf[..got.len()].copy_from_slice(&got);
                 return Ok(got.len());
             }
-            match sys::read(self.fd(), buf) {
-                Ok(0) => {
-                    // Let `fill` record the end of stream as `recv` would.
-                    return match self.fill(&mut inner, 0) {
-                        Ok(Filled::Bytes) => continue,
-                        Ok(Filled::WouldBlock) => Ok(0),
-                        Err(e) => Err(e),
-                    };
+            if sys::passed(deadline) {
+                return Err(Error::Timeout);
+            }
+            let r = if deadline.is_none() {
+                let (mut i, r) = self.blocking(inner, |me| {
+                    let r = me.fd.recv(buf, Block::Until(None));
+                    (me.lock(), r)
+                })?;
+                if i.opts.active.is_active() {
+                    if let Ok(n) = r {
+                        i.inbound.extend(&buf[..n]);
+                    }
+                    return Err(self.turned_active(&mut i, r));
                 }
-                Ok(n) => {
-                    self.counters.received(n);
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                inner = i;
+                r
+            } else {
+                self.fd.recv(buf, Block::No)
+            };
+            let n = *r.as_ref().unwrap_or(&0);
+            match self.received(&mut inner, r)? {
+                Filled::Bytes => return Ok(n),
+                Filled::WouldBlock => {
                     inner = self.wait_readable(inner, deadline)?;
                     self.passive(&mut inner)?;
-                }
-                Err(e) => {
-                    let reason = io_reason(&e, inner.opts.show_econnreset);
-                    self.kill(&mut inner, State::error_on_recv(&reason));
-                    return Err(reason);
                 }
             }
         }

@@ -4,32 +4,13 @@
 //! `send/2`: "Non-blocking send"). Only a busy port makes a sender wait.
 
 use crate::errors::io_reason;
-use crate::port::{sys_shutdown, InetPort, Inner};
+use crate::port::{InetPort, Inner};
 use crate::queue::wait_until;
 use crate::state::State;
-use gen_tcp_core::packet::send_header;
+use gen_tcp_core::packet::Frame;
 use gen_tcp_core::process::Message;
-use gen_tcp_core::{sys, Error, Result};
+use gen_tcp_core::{sys, Block, Error, Result};
 use std::io;
-use std::os::fd::RawFd;
-
-/// Writes as much of `chunks` as the kernel takes now; `Ok(bytes written)`.
-fn write_now(fd: RawFd, chunks: &[&[u8]]) -> io::Result<usize> {
-    let mut rest: Vec<&[u8]> = chunks.iter().copied().filter(|c| !c.is_empty()).collect();
-    let mut written = 0;
-    while !rest.is_empty() {
-        match sys::writev(fd, &rest) {
-            Ok(0) => break,
-            Ok(n) => {
-                written += n;
-                sys::advance(&mut rest, n);
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(written)
-}
 
 /// True while a sender waiting on a busy port must keep waiting.
 fn still_busy(inner: &Inner) -> bool {
@@ -56,40 +37,26 @@ impl InetPort {
             return Err(Error::Closed);
         }
         inner.state.check_send()?;
-        let body: usize = chunks.iter().map(|c| c.len()).sum();
-        let (header, hlen) = send_header(inner.opts.packet, body).map_err(|_| Error::Emsgsize)?;
-        let mut all: Vec<&[u8]> = Vec::with_capacity(chunks.len() + 1);
-        all.push(&header[..hlen]);
-        all.extend_from_slice(chunks);
-        let total = body + hlen;
+        let frame = Frame::new(inner.opts.packet, chunks).map_err(|_| Error::Emsgsize)?;
+        let total = frame.len();
 
-        if inner.queue.is_empty() && !inner.opts.delay_send {
-            let written = match write_now(self.fd(), &all) {
-                Ok(n) => n,
-                Err(e) => {
-                    let reason = io_reason(&e, inner.opts.show_econnreset);
-                    return match inner.state.send_failed(reason.clone()) {
-                        None => Err(Error::Closed),
-                        Some(dead) => {
-                            self.kill(&mut inner, dead);
-                            Err(reason)
-                        }
-                    };
-                }
-            };
-            self.counters.sent(total);
-            if written < total {
-                inner.queue.push_unsent(&all, written);
-                self.update_interest(&mut inner, false);
-            }
-            return Ok(());
+        if inner.queue.is_empty() && !inner.direct_send && !inner.opts.delay_send {
+            // One `send` for a small frame, never blocking, made without
+            // the lock (the peer it wakes may make the driver want it);
+            // senders meanwhile queue behind it.
+            inner.direct_send = true;
+            drop(inner);
+            let (written, stopped) = self.fd.send_all(&frame, 0, Block::No);
+            let mut inner = self.lock();
+            inner.direct_send = false;
+            return self.sent_directly(&mut inner, &frame, written, stopped);
         }
 
         // Counted once queued, as inet_drv counts a send it took (even one
         // that then times out on a busy port).
         self.counters.sent(total);
-        inner.queue.push_unsent(&all, 0);
-        self.update_interest(&mut inner, false);
+        inner.queue.push(frame.rest(0));
+        self.serve_queue(&mut inner)?;
         let high = inner.opts.high_watermark;
         inner.queue.check_high(high);
         if !inner.queue.is_busy() {
@@ -118,42 +85,104 @@ impl InetPort {
         }
     }
 
+    /// After a direct send: the rest the kernel did not take goes to the
+    /// front of the queue (senders that came meanwhile queued behind it)
+    /// for the driver; a failure ends the connection as `inet_drv` does.
+    fn sent_directly(
+        &self,
+        inner: &mut Inner,
+        frame: &Frame<'_>,
+        written: usize,
+        stopped: Option<io::Error>,
+    ) -> Result<()> {
+        if let Some(e) = stopped.filter(|e| e.kind() != io::ErrorKind::WouldBlock) {
+            if inner.state.is_closed() {
+                // Closed by another thread meanwhile.
+                return Err(Error::Closed);
+            }
+            let reason = io_reason(&e, inner.opts.show_econnreset);
+            return match inner.state.send_failed(reason.clone()) {
+                None => Err(Error::Closed),
+                Some(dead) => {
+                    self.kill(inner, dead);
+                    Err(reason)
+                }
+            };
+        }
+        self.counters.sent(frame.len());
+        if written < frame.len() {
+            if !inner.state.writes_queue() {
+                // The connection ended meanwhile: the rest goes with it.
+                return Err(Error::Closed);
+            }
+            inner.reg.full();
+            inner.queue.push_front(frame.rest(written));
+        }
+        if inner.queue.is_empty() {
+            self.queue_written(inner);
+            Ok(())
+        } else {
+            self.serve_queue(inner)
+        }
+    }
+
+    /// The queue is empty: wake busy senders, and do what waited for it
+    /// (a deferred shutdown or close).
+    fn queue_written(&self, inner: &mut Inner) {
+        self.cond.notify_all();
+        match inner.state {
+            State::ShutdownPending(how) => {
+                let _ = self.fd.shutdown(how);
+                inner.state = State::WriteShut;
+            }
+            State::Draining => self.kill(inner, State::Closed),
+            _ => {}
+        }
+    }
+
+    /// Has a driver write the queue. When none can take the socket (out
+    /// of descriptors), the send fails with the reason and the connection
+    /// is over, as after a failed write.
+    fn serve_queue(&self, inner: &mut Inner) -> Result<()> {
+        let Err(reason) = self.serve(inner) else {
+            return Ok(());
+        };
+        if inner.opts.active.is_active() {
+            self.fail_active(inner, Some(reason.clone()));
+        } else if let Some(dead) = inner.state.send_failed(reason.clone()) {
+            self.kill(inner, dead);
+        }
+        Err(reason)
+    }
+
     /// The driver: the socket is writable; write the queue, then do what
     /// waited for it (a deferred shutdown or close).
     pub(crate) fn write_queued(&self, inner: &mut Inner) {
-        if inner.queue.is_empty() || !inner.state.writes_queue() {
-            self.update_interest(inner, false);
+        // A direct send's rest goes first: it serves the queue when done.
+        if inner.queue.is_empty() || !inner.state.writes_queue() || inner.direct_send {
             return;
         }
-        if let Err(e) = inner.queue.write_to(self.fd()) {
-            let reason = io_reason(&e, inner.opts.show_econnreset);
-            self.background_error(inner, reason);
-            return;
+        match inner.queue.write_to(&self.fd) {
+            Ok(true) => {}
+            Ok(false) => inner.reg.full(),
+            Err(e) => {
+                let reason = io_reason(&e, inner.opts.show_econnreset);
+                self.background_error(inner, reason);
+                return;
+            }
         }
         if inner.queue.check_low(inner.opts.low_watermark) {
             self.cond.notify_all();
         }
         if inner.queue.is_empty() {
-            self.cond.notify_all();
-            match inner.state {
-                State::ShutdownPending(how) => {
-                    let _ = sys_shutdown(self.fd(), how);
-                    inner.state = State::WriteShut;
-                }
-                State::Draining => {
-                    self.kill(inner, State::Closed);
-                    return;
-                }
-                _ => {}
-            }
+            self.queue_written(inner);
         }
-        self.update_interest(inner, false);
     }
 
     /// A background write failed. Nobody is told now unless the socket
     /// is active; what the OS still held for us is lost (reference page,
     /// "Async shutdown write" and the note on remote close).
-    fn background_error(&self, inner: &mut Inner, reason: Error) {
+    pub(crate) fn background_error(&self, inner: &mut Inner, reason: Error) {
         if inner.state == State::Draining {
             self.kill(inner, State::Closed);
         } else if inner.opts.active.is_active() {

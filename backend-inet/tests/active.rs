@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{receive_from, Message};
 use gen_tcp_core::{Active, Error, Opt, PacketType, Socket};
 use std::io::Write;
@@ -16,7 +17,7 @@ fn next(c: &Socket) -> String {
         Some(Message::TcpError(_, e)) => format!("tcp_error {e}"),
         Some(Message::TcpClosed(_)) => "tcp_closed".into(),
         Some(Message::TcpPassive(_)) => "tcp_passive".into(),
-        Some(Message::User(_)) => "user".into(),
+        Some(_) => "user".into(),
         None => "nothing".into(),
     }
 }

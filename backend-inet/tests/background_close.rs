@@ -5,6 +5,7 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{receive_from, Message};
 use gen_tcp_core::{Active, Error, Opt, Socket};
 use std::io::Write;
@@ -60,7 +61,7 @@ fn messages(c: &Socket) -> Vec<String> {
             Message::TcpError(_, e) => format!("tcp_error {e}"),
             Message::TcpClosed(_) => "tcp_closed".into(),
             Message::TcpPassive(_) => "tcp_passive".into(),
-            Message::User(_) => "user".into(),
+            _ => "user".into(),
         })
         .collect()
 }

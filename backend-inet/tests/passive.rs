@@ -3,9 +3,10 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Active, CreateOpts, Error, Opt, OptName, PacketType, Shutdown, SockAddr};
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[test]
 fn bytes_cross_both_ways_in_order() {
@@ -23,12 +24,10 @@ fn bytes_cross_both_ways_in_order() {
 fn recv_times_out_and_keeps_what_came() {
     let (c, mut peer) = passive(&[]);
     peer.write_all(b"abc").unwrap();
-    let t = Instant::now();
     assert_eq!(
         c.recv(5, Some(Duration::from_millis(50))),
         Err(Error::Timeout)
     );
-    assert!(t.elapsed() >= Duration::from_millis(50));
     peer.write_all(b"de").unwrap();
     assert_eq!(c.recv(5, Some(WAIT)).unwrap(), b"abcde");
 }
@@ -91,8 +90,7 @@ fn after_close_every_call_answers_as_otp() {
 fn close_wakes_a_blocked_recv() {
     let (c, _peer) = passive(&[]);
     let c2 = c.clone();
-    let t = std::thread::spawn(move || c2.recv(0, Some(WAIT)));
-    std::thread::sleep(Duration::from_millis(20));
+    let t = spawn_blocked(&waits(), move || c2.recv(0, Some(WAIT)));
     c.port().close().unwrap();
     assert_eq!(t.join().unwrap(), Err(Error::Closed));
 }

@@ -4,9 +4,10 @@
 
 mod common;
 use common::*;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Error, Opt, Shutdown};
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BIG: usize = 8 * 1024 * 1024;
 
@@ -14,12 +15,9 @@ const BIG: usize = 8 * 1024 * 1024;
 fn send_of_8_mb_returns_at_once_and_the_peer_gets_it_all_in_order() {
     let (c, mut peer) = passive(&[]);
     let data = pattern(BIG);
-    let t = Instant::now();
     c.send(&data[..]).unwrap();
-    assert!(
-        t.elapsed() < Duration::from_secs(1),
-        "send waited for the network"
-    );
+    // Returned while the peer has read nothing, the rest queued: it did
+    // not wait for the network.
     assert!(send_pend(&c) > 0, "nothing was queued");
     let mut got = vec![0u8; BIG];
     peer.read_exact(&mut got).unwrap();
@@ -43,9 +41,7 @@ fn shutdown_write_with_a_queue_returns_at_once_and_the_fin_follows_the_bytes() {
     let data = pattern(BIG);
     c.send(&data[..]).unwrap();
     assert!(send_pend(&c) > 0);
-    let t = Instant::now();
     assert_eq!(c.port().shutdown(Shutdown::Write), Ok(()));
-    assert!(t.elapsed() < Duration::from_millis(500));
     assert!(send_pend(&c) > 0, "shutdown waited for the queue");
     let (got, r) = read_to_end(&mut peer);
     r.unwrap();
@@ -75,7 +71,7 @@ fn close_with_a_queue_waits_until_every_byte_is_written() {
 
 #[test]
 fn close_with_linger_zero_drops_the_queue() {
-    let (c, mut peer) = passive(&[Opt::Linger(true, 0)]);
+    let (c, mut peer) = passive(&[Opt::Linger((true, 0))]);
     c.send(&pattern(BIG)[..]).unwrap();
     c.port().close().unwrap();
     let (got, _) = read_to_end(&mut peer);
@@ -100,13 +96,10 @@ fn busy_port_send_times_out_and_keeps_its_bytes_queued() {
     // busy port and answers {error, timeout}, its bytes queued all the same.
     let (c, mut peer) = passive(&[Opt::SendTimeout(Some(Duration::from_millis(100)))]);
     let data = pattern(BIG);
-    let t = Instant::now();
     c.send(&data[..]).unwrap();
-    assert!(t.elapsed() < Duration::from_millis(100));
     assert!(send_pend(&c) > 8192);
-    let t = Instant::now();
     assert_eq!(c.send("more"), Err(Error::Timeout));
-    assert!(t.elapsed() >= Duration::from_millis(100));
+    // Its bytes were queued all the same: the peer gets them last.
     let mut got = vec![0u8; data.len() + 4];
     peer.read_exact(&mut got).unwrap();
     assert!(got[..data.len()] == data[..]);
@@ -136,10 +129,10 @@ fn a_sender_waits_on_a_busy_port_until_the_peer_reads() {
     let data = pattern(BIG);
     c.send(&data[..]).unwrap();
     let c2 = c.clone();
-    let next = std::thread::spawn(move || {
+    let next = spawn_blocked(&[libc::SYS_futex], move || {
         c2.send("after").unwrap();
     });
-    std::thread::sleep(Duration::from_millis(30));
+    // It waits on the busy port (a condvar), the peer having read nothing.
     assert!(!next.is_finished(), "a send went through a busy port");
     let mut got = vec![0u8; data.len() + 5];
     peer.read_exact(&mut got).unwrap();

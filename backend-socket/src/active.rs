@@ -9,12 +9,9 @@
 use crate::port::SocketPort;
 use crate::state::{Phase, State};
 use gen_tcp_core::deliver::deliver_packets;
+use gen_tcp_core::inbound::MIN_READ;
 use gen_tcp_core::{Active, Error, Message};
 use std::io;
-
-/// Reads a socket gets per turn of the poller, so one busy peer cannot
-/// starve the others.
-pub const READS_PER_TURN: usize = 16;
 
 /// What [`pump`] left behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,18 +51,18 @@ pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
                     }
                     owner.deliver(Message::TcpClosed(socket));
                 });
+                // Still registered: if an event comes, the socket leaves
+                // the poller then (it wants nothing more).
                 st.closed_reported = true;
-                if st.registered {
-                    crate::poller::unwatch(port);
-                    st.registered = false;
-                }
                 false
             }
         },
     }
 }
 
-/// Reads and delivers while the socket is active, up to `reads` reads.
+/// Reads and delivers while the socket is active, up to `reads` reads. A
+/// read that comes back short emptied the socket: it stops there (no read
+/// that would only say `EAGAIN`); the next edge brings it back.
 pub fn pump(port: &SocketPort, st: &mut State, mut reads: usize) -> Pumped {
     loop {
         if !deliver_buffered(port, st) || st.phase != Phase::Connected {
@@ -76,13 +73,24 @@ pub fn pump(port: &SocketPort, st: &mut State, mut reads: usize) -> Pumped {
         }
         reads -= 1;
         let want = st.inbound.want(&st.opts, 0);
-        match st.inbound.fill_from(port.fd(), want) {
+        match st.inbound.fill_from(&port.fd, want) {
             Ok(0) => {
                 st.end_of_stream(None);
             }
-            Ok(n) => port.counters.received(n),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Pumped::Idle,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Ok(n) => {
+                port.counters.received(n);
+                if n < MIN_READ {
+                    st.reg.drained();
+                }
+                if !st.reg.readable() {
+                    deliver_buffered(port, st);
+                    return Pumped::Idle;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                st.reg.drained();
+                return Pumped::Idle;
+            }
             Err(e) => {
                 st.end_of_stream(Some(&e));
             }

@@ -19,7 +19,9 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
         return Err(Error::Einval);
     }
     let old_packet = st.opts.packet;
-    let (outcome, result) = policy::setopts(port.sock.as_fd(), port.local, &mut st.opts, opts);
+    let (outcome, result) =
+        policy::setopts(port.fd.as_fd(), port.fd.is_local(), &mut st.opts, opts);
+    port.fd.options_set(opts);
     if st.opts.packet != old_packet {
         st.inbound.packet_changed();
     }
@@ -30,6 +32,10 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     }
     if st.opts.active.is_active() {
         port.activate(&mut st);
+    } else {
+        // Passive: the socket lives on its user handles alone.
+        let want = st.want();
+        st.reg.settle(want);
     }
     result
 }
@@ -43,5 +49,5 @@ pub fn getopts(port: &SocketPort, names: &[OptName]) -> Result<Vec<Opt>> {
     if matches!(st.phase, crate::state::Phase::PeerClosed(_)) {
         return Err(Error::Einval);
     }
-    policy::getopts(Some(port.sock.as_fd()), port.local, &st.opts, names)
+    policy::getopts(Some(port.fd.as_fd()), port.fd.is_local(), &st.opts, names)
 }

@@ -6,17 +6,21 @@
 //! waits. Readers and senders are serialised by their own locks, so
 //! frames never interleave and two readers never split a packet.
 
+use crate::active::{pump, Pumped};
 use crate::state::{Phase, State};
 use crate::{options, poller};
+use bytes::Bytes;
 use gen_tcp_core::open;
+use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
+use gen_tcp_core::reactor::{Event, Served, Source, Turn, READS_PER_TURN};
 use gen_tcp_core::stats::Stat;
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    Counters, Data, Error, InetBackend, Opt, OptName, Owner, Port, Result, SockAddr, SockOpts,
+    Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, SockAddr, SockOpts,
     Socket, SocketId,
 };
 use parking_lot::Mutex;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -25,9 +29,7 @@ use std::time::Duration;
 pub struct SocketPort {
     pub(crate) id: SocketId,
     /// The descriptor; closed for good when the port is dropped.
-    pub(crate) sock: socket2::Socket,
-    /// A `local` (unix domain) socket.
-    pub(crate) local: bool,
+    pub(crate) fd: Descriptor,
     pub(crate) owner: Owner,
     pub(crate) state: Mutex<State>,
     /// Serialises senders.
@@ -41,14 +43,14 @@ pub struct SocketPort {
 
 impl SocketPort {
     /// Wraps a descriptor owned by the calling process, and registers it
-    /// with the poller if it starts active.
-    pub(crate) fn open(sock: socket2::Socket, phase: Phase, opts: SockOpts) -> Socket {
-        let local = open::is_local(&sock);
+    /// with the poller if it starts active. A socket that starts active
+    /// and cannot get the poller (out of descriptors) is closed, and the
+    /// reason is the caller's.
+    pub(crate) fn open(fd: Descriptor, phase: Phase, opts: SockOpts) -> Result<Socket> {
         let listening = phase == Phase::Listening;
         let port = Arc::new_cyclic(|me| SocketPort {
             id: SocketId::next(),
-            sock,
-            local,
+            fd,
             owner: Owner::new_for_caller(),
             state: Mutex::new(State::new(phase, opts)),
             send_lock: Mutex::new(()),
@@ -57,19 +59,22 @@ impl SocketPort {
             closed: AtomicBool::new(false),
             me: me.clone(),
         });
-        let socket = Socket::new(port.clone());
         if !listening {
             let mut st = port.state.lock();
-            if st.opts.active.is_active() {
-                port.activate(&mut st);
+            if st.want().read {
+                if let Err(e) = port.serve(&mut st) {
+                    drop(st);
+                    let _ = port.close();
+                    return Err(e);
+                }
             }
         }
-        socket
+        Ok(Socket::new(port))
     }
 
     /// The descriptor number.
-    pub(crate) fn fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
+    pub(crate) fn raw(&self) -> RawFd {
+        self.fd.raw()
     }
 
     /// A handle naming this socket in messages; `None` while it is dropped.
@@ -78,16 +83,43 @@ impl SocketPort {
         Some(Socket::from_port(me))
     }
 
+    /// Makes sure the poller reads the socket while it is active (no
+    /// system call unless it must register). Bytes an event already
+    /// announced are read here, in the caller's thread; the poller gets
+    /// the socket back (re-armed) only if they are more than one turn's
+    /// worth.
+    fn serve(&self, st: &mut State) -> Result<()> {
+        let want = st.want();
+        let served = st.reg.serve(want, poller::pool(), &self.fd, || {
+            self.me.upgrade().map(|p| p as Arc<dyn Source>)
+        })?;
+        if served == Served::ReadNow && pump(self, st, READS_PER_TURN) == Pumped::More {
+            st.reg.rearm(&self.fd)?;
+        }
+        Ok(())
+    }
+
     /// The socket turned active: deliver what is buffered now, and have
-    /// the poller read the rest (registering re-arms it, so bytes already
-    /// in the kernel raise an event).
+    /// the poller read the rest. When the poller cannot take it, the
+    /// socket fails as for a read error: the owner gets `{tcp_error, S,
+    /// Reason}` and `{tcp_closed, S}`.
     pub(crate) fn activate(&self, st: &mut State) {
         crate::active::deliver_buffered(self, st);
-        if st.opts.active.is_active() && st.phase == Phase::Connected {
-            if let Some(me) = self.me.upgrade() {
-                st.registered = poller::watch(&me, st.registered);
+        if st.want().read {
+            if let Err(reason) = self.serve(st) {
+                self.fail(st, reason);
             }
+        } else {
+            // Passive again already: it lives on its user handles alone.
+            let want = st.want();
+            st.reg.settle(want);
         }
+    }
+
+    /// Reading the socket failed with `reason` (as a read error would).
+    fn fail(&self, st: &mut State, reason: Error) {
+        st.phase = Phase::PeerClosed(reason);
+        crate::active::deliver_buffered(self, st);
     }
 
     /// `einval` unless this is a connection (`closed` once closed).
@@ -115,7 +147,7 @@ impl Port for SocketPort {
 
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        let s = open::accept_within(self.fd(), deadline, || match self.state.lock().phase {
+        let s = open::accept_within(&self.fd, deadline, || match self.state.lock().phase {
             Phase::Listening => Ok(()),
             Phase::Closed => Err(Error::Closed),
             _ => Err(Error::Einval),
@@ -123,7 +155,7 @@ impl Port for SocketPort {
         // The accepted socket inherits the listen socket's options and
         // belongs to the caller, as in OTP.
         let opts = self.state.lock().opts.clone();
-        Ok(SocketPort::open(s, Phase::Connected, opts))
+        SocketPort::open(s, Phase::Connected, opts)
     }
 
     fn send(&self, chunks: &[&[u8]]) -> Result<()> {
@@ -144,17 +176,10 @@ impl Port for SocketPort {
         }
         let mut st = self.state.lock();
         st.phase = Phase::Closed;
-        if st.registered {
-            poller::unwatch(self);
-            st.registered = false;
-        }
-        // `{linger, {true, 0}}` asks for an abortive close: the peer must
-        // see a reset, not the FIN that `shutdown` would send first.
-        if self.sock.linger().is_ok_and(|l| l == Some(Duration::ZERO)) {
-            crate::sys::abort(self.fd());
-        }
-        // Wakes blocked readers and acceptors; the number stays valid.
-        sys::close_keep_number(self.fd());
+        st.reg.close();
+        // Wakes blocked readers and acceptors (`{linger, {true, 0}}`: with
+        // a reset); the number stays valid.
+        self.fd.close();
         Ok(())
     }
 
@@ -167,13 +192,7 @@ impl Port for SocketPort {
         if self.state.lock().phase == Phase::Listening {
             return Err(Error::Posix(libc::ENOTCONN));
         }
-        self.sock
-            .shutdown(match how {
-                gen_tcp_core::Shutdown::Read => std::net::Shutdown::Read,
-                gen_tcp_core::Shutdown::Write => std::net::Shutdown::Write,
-                gen_tcp_core::Shutdown::ReadWrite => std::net::Shutdown::Both,
-            })
-            .map_err(Error::from)
+        self.fd.shutdown(how)
     }
 
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
@@ -186,12 +205,12 @@ impl Port for SocketPort {
 
     fn peername(&self) -> Result<SockAddr> {
         self.live()?;
-        open::peername(&self.sock)
+        self.fd.peername()
     }
 
     fn sockname(&self) -> Result<SockAddr> {
         self.live()?;
-        open::sockname(&self.sock)
+        self.fd.sockname()
     }
 
     fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
@@ -202,11 +221,69 @@ impl Port for SocketPort {
     }
 
     fn raw_fd(&self) -> RawFd {
-        self.fd()
+        self.raw()
     }
 
     fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// `into_std`: refused (`ebusy`) while a `send`, `recv` or `accept`
+    /// runs on the socket; nothing is ever queued here.
+    fn detach(&self, read_ahead: ReadAhead) -> Result<(OwnedFd, Bytes)> {
+        let busy = || Error::Posix(libc::EBUSY);
+        // Never waited for (a `recv` may wait forever): only tried.
+        let _sender = self.send_lock.try_lock().ok_or_else(busy)?;
+        let _reader = self.recv_lock.try_lock().ok_or_else(busy)?;
+        let mut st = self.state.lock();
+        self.live()?;
+        if st.blocked_reader {
+            return Err(busy());
+        }
+        let buffered = !st.inbound.is_empty() || !st.read_rest.is_empty();
+        if buffered && read_ahead == ReadAhead::Refuse {
+            return Err(busy());
+        }
+        let reg = &mut st.reg;
+        let detached = self.fd.detach(|fd| reg.detach(fd));
+        if detached.is_ok() && self.closed.swap(true, Ordering::AcqRel) {
+            // A `close` came meanwhile (it waits for this lock): it wins,
+            // and the connection ends with the descriptor dropped here.
+            st.phase = Phase::Closed;
+            return Err(Error::Closed);
+        }
+        if self.fd.is_closed() {
+            self.closed.store(true, Ordering::Release);
+            st.phase = Phase::Closed;
+            st.reg.close();
+        }
+        let fd = detached?;
+        let owed = std::mem::take(&mut st.read_rest);
+        Ok((fd, st.inbound.take_all(owed)))
+    }
+}
+
+/// The poller calls back.
+impl Source for SocketPort {
+    fn on_event(&self, event: Event) -> Turn {
+        let mut st = self.state.lock();
+        let want = st.want();
+        let now = st.reg.on_event(event, want, &self.fd);
+        if now.readable && pump(self, &mut st, READS_PER_TURN) == Pumped::More {
+            return Turn::Again;
+        }
+        // Passive now: the socket lives on its user handles alone.
+        let want = st.want();
+        st.reg.settle(want);
+        Turn::Done
+    }
+
+    fn on_failure(&self, reason: Error) {
+        let mut st = self.state.lock();
+        st.reg.on_failure();
+        if st.want().read {
+            self.fail(&mut st, reason);
+        }
     }
 }
 

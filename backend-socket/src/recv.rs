@@ -1,11 +1,17 @@
 //! Passive receiving: `recv/3` and `Read`, in the caller's thread.
 //!
-//! Bytes already buffered are served first; else the caller reads the
-//! descriptor (non-blocking, under the state lock, so the poller never
-//! reads the same socket) and waits for readability with the lock released.
+//! Bytes already buffered are served first. With no timeout, waiting for
+//! more is one blocking `recv(2)` made without the state lock (so
+//! `setopts`, `getopts` and `close` proceed meanwhile; `close` wakes it),
+//! the one syscall std makes. With a timeout, the caller reads without
+//! waiting, under the state lock (so the poller never reads the same
+//! socket), and polls with the lock released until the deadline, which
+//! holds however the bytes come: a peer that keeps the socket readable
+//! with a frame it never finishes does not keep `recv` past it.
 
 use crate::port::SocketPort;
 use crate::state::{Phase, State};
+use gen_tcp_core::descriptor::{Block, SCRATCH};
 use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{Data, Error, PacketType, Result};
 use parking_lot::MutexGuard;
@@ -15,7 +21,10 @@ use std::time::{Duration, Instant};
 /// What one attempt under the lock found.
 enum Step<T> {
     Done(Result<T>),
-    Wait,
+    /// More bytes are needed: this many would complete what is waited for.
+    Need(usize),
+    /// Bytes came: try again (once the deadline is checked).
+    Again,
 }
 
 /// Takes the readers' lock, waiting no longer than the caller's deadline.
@@ -35,54 +44,133 @@ fn check(port: &SocketPort, st: &State) -> Result<()> {
     Ok(())
 }
 
-/// Runs `attempt` under the state lock until it is done, waiting for the
-/// descriptor to be readable between attempts.
+/// Records what a read gave: bytes counted, or the end of the stream.
+fn received(port: &SocketPort, st: &mut State, r: io::Result<usize>) {
+    match r {
+        Ok(0) => {
+            st.end_of_stream(None);
+        }
+        Ok(n) => port.counters.received(n),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        Err(e) => {
+            st.end_of_stream(Some(&e));
+        }
+    }
+}
+
+/// Runs a blocking receive `io` without the state lock, then takes it
+/// back (`closed` if the socket was closed meanwhile). If the socket
+/// turned active meanwhile, what came goes the active way, in order.
+fn blocking<'a, T>(
+    port: &'a SocketPort,
+    mut st: MutexGuard<'a, State>,
+    io: impl FnOnce() -> (MutexGuard<'a, State>, io::Result<T>),
+) -> Result<(MutexGuard<'a, State>, io::Result<T>)> {
+    st.blocked_reader = true;
+    drop(st);
+    let (mut st, r) = io();
+    st.blocked_reader = false;
+    if port.fd.is_closed() || st.phase == Phase::Closed {
+        return Err(Error::Closed);
+    }
+    Ok((st, r))
+}
+
+/// Runs `attempt` under the state lock until it is done, getting more
+/// bytes between attempts: with a blocking `recv` when there is no
+/// deadline and the bytes fit the scratch buffer, else by waiting for
+/// the descriptor to be readable (`attempt` reads itself then).
 fn drive<T>(
     port: &SocketPort,
     timeout: Option<Duration>,
-    mut attempt: impl FnMut(&mut State) -> Step<T>,
+    mut attempt: impl FnMut(&mut State, bool) -> Step<T>,
 ) -> Result<T> {
     let deadline = sys::deadline(timeout);
     let _reader = reader(port, deadline)?;
     loop {
-        if let Step::Done(r) = attempt(&mut port.state.lock()) {
-            return r;
+        let mut st = port.state.lock();
+        let blocking = deadline.is_none();
+        let step = attempt(&mut st, blocking);
+        // A timeout is a deadline, whatever keeps arriving.
+        if !matches!(step, Step::Done(_)) && sys::passed(deadline) {
+            return Err(Error::Timeout);
         }
-        sys::wait_fd(port.fd(), Wait::Read, deadline)?;
+        let need = match step {
+            Step::Done(r) => return r,
+            Step::Again => continue,
+            Step::Need(n) => n,
+        };
+        if blocking && need <= SCRATCH {
+            let (mut st, r) = blocking_fill(port, st)?;
+            received(port, &mut st, r);
+            if st.opts.active.is_active() {
+                port.activate(&mut st);
+            }
+            continue;
+        }
+        drop(st);
+        port.fd.wait(Wait::Read, deadline)?;
     }
+}
+
+/// One blocking `recv` into the scratch buffer, appended to the socket's
+/// buffered bytes.
+fn blocking_fill<'a>(
+    port: &'a SocketPort,
+    st: MutexGuard<'a, State>,
+) -> Result<(MutexGuard<'a, State>, io::Result<usize>)> {
+    blocking(port, st, || {
+        port.fd.recv_scratch(Block::Until(None), |got| {
+            let mut st = port.state.lock();
+            let r = got.map(|bytes| {
+                st.inbound.extend(bytes);
+                bytes.len()
+            });
+            (st, r)
+        })
+    })
 }
 
 /// `recv(S, Length, Timeout)`: `length` counts only with `{packet, raw}`,
 /// where it means exactly that many bytes (OTP's socket backend ignores
 /// it for other packet types and returns the next packet).
 pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Result<Data> {
-    drive(port, timeout, |st| {
+    // A packet already buffered is served at once, under the state lock
+    // alone: the readers' lock orders reads from the kernel, and this one
+    // reads nothing.
+    {
+        let mut guard = port.state.lock();
+        let st = &mut *guard;
+        if check(port, st).is_ok() && st.opts.check_recv_length(length).is_ok() {
+            if let Ok(Some(p)) = st.inbound.next_packet(&st.opts, length) {
+                return Ok(p);
+            }
+        }
+    }
+    drive(port, timeout, |st, blocking| {
         if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
-        loop {
-            let opts = &st.opts;
-            match st.inbound.next_packet(opts, length) {
-                Ok(Some(p)) => return Step::Done(Ok(p)),
-                Ok(None) => {}
-                Err(e) => return Step::Done(Err(e)),
-            }
-            if let Some(reason) = st.ended() {
-                // As OTP: an incomplete `recv(S, N)` at end of stream drops
-                // what it had gathered.
-                let _ = st.inbound.take(usize::MAX);
-                return Step::Done(Err(reason));
-            }
-            let want = st.inbound.want(&st.opts, length);
-            match st.inbound.fill_from(port.fd(), want) {
-                Ok(0) => {
-                    st.end_of_stream(None);
-                }
-                Ok(n) => port.counters.received(n),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Wait,
-                Err(e) => {
-                    st.end_of_stream(Some(&e));
-                }
+        match st.inbound.next_packet(&st.opts, length) {
+            Ok(Some(p)) => return Step::Done(Ok(p)),
+            Ok(None) => {}
+            Err(e) => return Step::Done(Err(e)),
+        }
+        if let Some(reason) = st.ended() {
+            // As OTP: an incomplete `recv(S, N)` at end of stream drops
+            // what it had gathered.
+            let _ = st.inbound.take(usize::MAX);
+            return Step::Done(Err(reason));
+        }
+        let want = st.inbound.want(&st.opts, length);
+        if blocking && want <= SCRATCH {
+            return Step::Need(want);
+        }
+        match st.inbound.fill_from(&port.fd, want) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Need(want),
+            r => {
+                received(port, st, r);
+                Step::Again
             }
         }
     })
@@ -96,41 +184,7 @@ pub fn read_into(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -
     if buf.is_empty() {
         return Ok(0);
     }
-    let served = drive(port, timeout, |st| {
-        if let Err(e) = check(port, st) {
-            return Step::Done(Err(e));
-        }
-        if !st.read_rest.is_empty() {
-            let k = st.read_rest.len().min(buf.len());
-            buf[..k].copy_from_slice(&st.read_rest.split_to(k));
-            return Step::Done(Ok(Some(k)));
-        }
-        if st.opts.packet != PacketType::Raw {
-            return Step::Done(Ok(None));
-        }
-        if !st.inbound.is_empty() {
-            let b = st.inbound.take(buf.len());
-            buf[..b.len()].copy_from_slice(&b);
-            return Step::Done(Ok(Some(b.len())));
-        }
-        if st.ended().is_some() {
-            return Step::Done(Ok(Some(0)));
-        }
-        match sys::read(port.fd(), buf) {
-            Ok(0) => {
-                st.end_of_stream(None);
-                st.ended();
-                Step::Done(Ok(Some(0)))
-            }
-            Ok(n) => {
-                port.counters.received(n);
-                Step::Done(Ok(Some(n)))
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Wait,
-            Err(e) => Step::Done(Err(st.end_of_stream(Some(&e)))),
-        }
-    })?;
-    if let Some(n) = served {
+    if let Some(n) = read_raw(port, buf, timeout)? {
         return Ok(n);
     }
     let mut packet = match recv(port, 0, timeout) {
@@ -140,6 +194,69 @@ pub fn read_into(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -
     };
     let k = packet.len().min(buf.len());
     buf[..k].copy_from_slice(&packet.split_to(k));
-    port.state.lock().read_rest = packet;
+    port.state.lock().inbound.keep_rest(packet);
     Ok(k)
+}
+
+/// `read_into` in raw mode (and the rest of a framed packet): `None`
+/// when the socket is in a packet mode with nothing left over.
+fn read_raw(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -> Result<Option<usize>> {
+    let deadline = sys::deadline(timeout);
+    let _reader = reader(port, deadline)?;
+    loop {
+        let mut st = port.state.lock();
+        check(port, &st)?;
+        if let Some(rest) = st.inbound.take_rest(buf.len()) {
+            buf[..rest.len()].copy_from_slice(&rest);
+            return Ok(Some(rest.len()));
+        }
+        if st.opts.packet != PacketType::Raw {
+            return Ok(None);
+        }
+        if !st.inbound.is_empty() {
+            let b = st.inbound.take(buf.len());
+            buf[..b.len()].copy_from_slice(&b);
+            return Ok(Some(b.len()));
+        }
+        if st.ended().is_some() {
+            return Ok(Some(0));
+        }
+        if sys::passed(deadline) {
+            return Err(Error::Timeout);
+        }
+        let r = if deadline.is_none() {
+            let (mut st2, r) = blocking(port, st, || {
+                let r = port.fd.recv(buf, Block::Until(None));
+                (port.state.lock(), r)
+            })?;
+            if st2.opts.active.is_active() {
+                if let Ok(n) = r {
+                    st2.inbound.extend(&buf[..n]);
+                }
+                received(port, &mut st2, r);
+                port.activate(&mut st2);
+                return Err(Error::Einval);
+            }
+            st = st2;
+            r
+        } else {
+            port.fd.recv(buf, Block::No)
+        };
+        match r {
+            Ok(0) => {
+                st.end_of_stream(None);
+                st.ended();
+                return Ok(Some(0));
+            }
+            Ok(n) => {
+                port.counters.received(n);
+                return Ok(Some(n));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                drop(st);
+                port.fd.wait(Wait::Read, deadline)?;
+            }
+            Err(e) => return Err(st.end_of_stream(Some(&e))),
+        }
+    }
 }

@@ -1,9 +1,9 @@
 //! The per-socket state, behind one lock: options, received bytes, and
 //! where the socket is in its life.
 
-use bytes::Bytes;
 use gen_tcp_core::error::io_reason;
 use gen_tcp_core::inbound::Inbound;
+use gen_tcp_core::reactor::{Registration, Want};
 use gen_tcp_core::{Error, SockOpts};
 
 /// Where a socket is in its life (the named states of `gen_tcp_socket.erl`).
@@ -29,10 +29,12 @@ pub struct State {
     pub opts: SockOpts,
     /// Bytes read and not yet delivered.
     pub inbound: Inbound,
-    /// True once the descriptor is registered with the poller.
-    pub registered: bool,
-    /// The part of a framed packet `Read` could not hand over yet.
-    pub read_rest: Bytes,
+    /// The socket's place in the poller, and the readiness it last reported.
+    pub reg: Registration,
+    /// A passive `recv` is blocked in the kernel without the lock: the
+    /// poller must not read meanwhile (its bytes would overtake that
+    /// `recv`'s); that `recv` hands the socket over when it returns.
+    pub blocked_reader: bool,
     /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
     /// then answers `einval`, as OTP does (both backends).
     pub closed_reported: bool,
@@ -45,8 +47,8 @@ impl State {
             phase,
             opts,
             inbound: Inbound::new(),
-            registered: false,
-            read_rest: Bytes::new(),
+            reg: Registration::new(),
+            blocked_reader: false,
             closed_reported: false,
         }
     }
@@ -60,6 +62,18 @@ impl State {
         };
         self.phase = Phase::PeerClosed(reason.clone());
         reason
+    }
+
+    /// What the socket needs the poller for: reading, while it is active
+    /// and connected (and no passive `recv` is blocked on it).
+    pub fn want(&self) -> Want {
+        Want {
+            read: self.opts.active.is_active()
+                && self.phase == Phase::Connected
+                && !self.closed_reported
+                && !self.blocked_reader,
+            write: false,
+        }
     }
 
     /// If the stream has ended, the reason to report now: its own once,

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{pair, T};
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{receive_from, self_pid, spawn_with_handle, Message};
 use gen_tcp_core::{Active, Error, Opt, OptName, PacketType, Socket};
 use std::time::Duration;
@@ -96,7 +97,7 @@ fn oversize_frame_is_tcp_error_emsgsize_then_passive() {
 
 #[test]
 fn reset_with_show_econnreset_is_tcp_error_then_closed() {
-    let (c, s) = pair(&[Opt::Linger(true, 0)], &[Opt::ShowEconnreset(true)]);
+    let (c, s) = pair(&[Opt::Linger((true, 0))], &[Opt::ShowEconnreset(true)]);
     s.port().setopts(&[Opt::Active(Active::True)]).unwrap();
     c.send("abc").unwrap();
     assert_eq!(data(&s), b"abc");
@@ -120,8 +121,11 @@ fn controlling_process_moves_pending_messages_in_order() {
     s.port().setopts(&[Opt::Active(Active::True)]).unwrap();
     c.send("1").unwrap();
     assert_eq!(data(&s), b"1");
+    // "2" then "3" in our mailbox, as two messages, before the transfer.
     c.send("2").unwrap();
+    until_mailbox_holds(1);
     c.send("3").unwrap();
+    until_mailbox_holds(2);
     let me = self_pid();
     let s2 = s.clone();
     let (pid, child) = spawn_with_handle(move || {
@@ -129,8 +133,6 @@ fn controlling_process_moves_pending_messages_in_order() {
         let got: Vec<Vec<u8>> = (0..3).map(|_| data(&s2)).collect();
         me.send_user(got);
     });
-    // Let "2" (and maybe "3") arrive in our mailbox first.
-    std::thread::sleep(Duration::from_millis(20));
     s.controlling_process(pid).unwrap();
     c.send("4").unwrap();
     child.join().unwrap();
@@ -159,5 +161,14 @@ fn many_active_sockets_share_one_reader() {
     }
     for (i, (_, s)) in pairs.iter().enumerate() {
         assert_eq!(data(s), i.to_string().as_bytes());
+    }
+}
+
+/// Waits until the caller's mailbox holds `n` messages.
+fn until_mailbox_holds(n: usize) {
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    while gen_tcp_core::process::mailbox_len() < n {
+        assert!(std::time::Instant::now() < end, "never got {n} messages");
+        std::thread::yield_now();
     }
 }

@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{connect_to, listener, opts, pair, T};
+use common::{connect_to, listener, opts, pair, spawn_blocked, waits, T};
 use gen_tcp_backend_socket as backend;
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{self_pid, spawn_with_handle};
 use gen_tcp_core::{Active, Error, Family, Ifaddr, Mode, Opt, OptName, Socket};
 use std::time::Duration;
@@ -45,8 +46,7 @@ fn concurrent_accepts_each_get_one_connection() {
 fn closing_the_listen_socket_ends_blocked_accepts() {
     let l = listener(&[]);
     let l2 = l.clone();
-    let waiter = std::thread::spawn(move || l2.port().accept(T).err());
-    std::thread::sleep(Duration::from_millis(30));
+    let waiter = spawn_blocked(&waits(), move || l2.port().accept(T).err());
     l.port().close().unwrap();
     assert_eq!(waiter.join().unwrap(), Some(Error::Closed));
 }

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{pair, T};
+use common::{pair, spawn_blocked, waits, T};
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Data, Error, Opt, PacketType, Shutdown};
 use std::io::{Read, Write};
 use std::time::Duration;
@@ -132,8 +133,7 @@ fn send_timeout_close_closes() {
 fn close_wakes_a_blocked_reader() {
     let (_c, s) = pair(&[], &[]);
     let s2 = s.clone();
-    let reader = std::thread::spawn(move || s2.recv(0, T));
-    std::thread::sleep(Duration::from_millis(50));
+    let reader = spawn_blocked(&waits(), move || s2.recv(0, T));
     s.port().close().unwrap();
     assert_eq!(reader.join().unwrap(), Err(Error::Closed));
     assert_eq!(s.port().close(), Err(Error::Closed));

@@ -5,7 +5,7 @@
 //! This is throughput: the time from the first send to the last byte read.
 
 use crate::target::with_backend;
-use crate::{join, otp, Context, Figures, Scale, Section, Target};
+use crate::{join, otp, with_ops, Context, Figures, Scale, Section, Target};
 use gen_tcp::{Active, Error, InetBackend, Opt, Socket};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -27,20 +27,21 @@ pub enum Reader {
 
 /// Streams; figures: `rate` (MB/s, 10^6 bytes).
 pub fn run(target: Target, scale: Scale, reader: Reader) -> Result<Figures, String> {
-    let chunks = scale.count(TOTAL / CHUNK);
+    let chunks = scale.ops(TOTAL / CHUNK);
     let total = chunks * CHUNK;
     let elapsed = match target {
         Target::Std => std_net(chunks)?,
         Target::GenTcp(b) => gen_tcp(b, chunks, reader)?,
         Target::Otp(b) if reader == Reader::Recv => {
-            return otp::rate(Section::BulkRecv, b, &[chunks, CHUNK], "mb_per_s");
+            return otp::rate(Section::BulkRecv, b, &[chunks, CHUNK], "mb_per_s")
+                .map(|f| with_ops(f, chunks));
         }
-        Target::Otp(_) => return Err(target.not_measured("bulk with Read")),
+        Target::Otp(_) | Target::Mio => return Err(target.not_measured("bulk")),
     };
-    Ok(vec![(
-        "rate".into(),
-        total as f64 / elapsed.as_secs_f64() / 1e6,
-    )])
+    Ok(with_ops(
+        vec![("rate".into(), total as f64 / elapsed.as_secs_f64() / 1e6)],
+        chunks,
+    ))
 }
 
 fn std_net(chunks: usize) -> Result<Duration, String> {

@@ -4,6 +4,7 @@
 //! `@error REASON` line; the parent waits at most the section's timeout.
 //! A row that fails, panics or hangs becomes an error in the table.
 
+use crate::section::Placement;
 use crate::{sys, Figures, Scale, Section, Target};
 use std::io::Read;
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
@@ -21,7 +22,7 @@ pub fn row_args(section: Section, target: Target) -> [&'static str; 3] {
 pub fn serve(section: &str, target: &str) -> ExitCode {
     let result = match (Section::from_name(section), Target::from_name(target)) {
         (Some(s), Some(t)) => Scale::from_env().and_then(|scale| {
-            if s.pinned() {
+            if s.placement() == Placement::OneCpu {
                 sys::pin_to_one_cpu()?;
             }
             s.run(t, scale)
@@ -45,8 +46,15 @@ pub fn serve(section: &str, target: &str) -> ExitCode {
 /// In the parent: runs the row in a child of this executable.
 pub fn run(section: Section, target: Target) -> Result<Figures, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-    let mut child = Command::new(exe)
-        .args(row_args(section, target))
+    let mut command = Command::new(exe);
+    command.args(row_args(section, target));
+    run_command(command, section.timeout())
+}
+
+/// Runs a row's command (this executable with [`row_args`], perhaps under
+/// `strace`) and reads its figures; stops it after `limit`.
+pub fn run_command(mut command: Command, limit: Duration) -> Result<Figures, String> {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -54,10 +62,10 @@ pub fn run(section: Section, target: Target) -> Result<Figures, String> {
         .map_err(|e| format!("spawn: {e}"))?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let Some(status) = wait(&mut child, section.timeout())? else {
+    let Some(status) = wait(&mut child, limit)? else {
         let _ = child.kill();
         let _ = child.wait();
-        return Err(format!("timed out after {:?}", section.timeout()));
+        return Err(format!("timed out after {limit:?}"));
     };
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();

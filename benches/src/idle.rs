@@ -37,7 +37,7 @@ pub fn run(target: Target, scale: Scale) -> Result<Figures, String> {
     let growth = match target {
         Target::Std => std_net(pairs)?,
         Target::GenTcp(b) => gen_tcp(b, pairs)?,
-        Target::Otp(_) => return Err(target.not_measured("idle")),
+        Target::Otp(_) | Target::Mio => return Err(target.not_measured("idle")),
     };
     let connections = 2 * pairs;
     Ok(vec![

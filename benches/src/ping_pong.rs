@@ -4,8 +4,9 @@
 //! This is latency: each round trip crosses two threads and the loopback
 //! device twice, so it shows what a backend adds to one `send` + `recv`.
 
+use crate::mio_conn::MioConn;
 use crate::target::with_backend;
-use crate::{join, otp, Context, Figures, Scale, Section, Target};
+use crate::{join, otp, with_ops, Context, Figures, Scale, Section, Target};
 use gen_tcp::{Active, Error, InetBackend, Opt};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -16,13 +17,20 @@ pub const ROUND_TRIPS: usize = 50_000;
 
 /// Runs the ping-pong; figures: `rate` (round trips/s).
 pub fn run(target: Target, scale: Scale) -> Result<Figures, String> {
-    let trips = scale.count(ROUND_TRIPS);
+    let trips = scale.ops(ROUND_TRIPS);
     let elapsed = match target {
         Target::Std => std_net(trips)?,
+        Target::Mio => mio_loop(trips)?,
         Target::GenTcp(b) => gen_tcp(b, trips)?,
-        Target::Otp(b) => return otp::rate(Section::PingPong, b, &[trips], "rt_per_s"),
+        Target::Otp(b) => {
+            return otp::rate(Section::PingPong, b, &[trips], "rt_per_s")
+                .map(|f| with_ops(f, trips))
+        }
     };
-    Ok(vec![("rate".into(), trips as f64 / elapsed.as_secs_f64())])
+    Ok(vec![
+        ("rate".into(), trips as f64 / elapsed.as_secs_f64()),
+        ("ops".into(), trips as f64),
+    ])
 }
 
 fn std_net(trips: usize) -> Result<Duration, String> {
@@ -42,6 +50,37 @@ fn std_net(trips: usize) -> Result<Duration, String> {
     let client = std::thread::spawn(move || -> std::io::Result<Duration> {
         let mut c = TcpStream::connect(addr)?;
         c.set_nodelay(true)?;
+        let mut b = [0u8; 1];
+        let start = Instant::now();
+        for _ in 0..trips {
+            c.write_all(&[1])?;
+            c.read_exact(&mut b)?;
+        }
+        Ok(start.elapsed())
+    });
+    let elapsed = join(client, "client")?.ctx("client")?;
+    join(server, "server")?.ctx("server")?;
+    Ok(elapsed)
+}
+
+/// std's loop on mio: each side a non-blocking socket and its own poller.
+fn mio_loop(trips: usize) -> Result<Duration, String> {
+    let mut listener = mio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0).into()).ctx("bind")?;
+    let addr = listener.local_addr().ctx("local_addr")?;
+    let server = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut s = MioConn::accept(&mut listener)?;
+        s.stream().set_nodelay(true)?;
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b)? {
+                0 => return Ok(()),
+                n => s.write_all(&b[..n])?,
+            }
+        }
+    });
+    let client = std::thread::spawn(move || -> std::io::Result<Duration> {
+        let mut c = MioConn::connect(addr)?;
+        c.stream().set_nodelay(true)?;
         let mut b = [0u8; 1];
         let start = Instant::now();
         for _ in 0..trips {

@@ -1,7 +1,7 @@
 //! The benchmark sections, what each measures and how its figures read.
 
 use crate::bulk::{self, Reader};
-use crate::{decode, idle, ping_pong, served, Scale, Target};
+use crate::{decode, framed, http, idle, ping_pong, served, setup, Scale, Target};
 use gen_tcp::InetBackend;
 use std::time::Duration;
 
@@ -17,11 +17,17 @@ pub enum Section {
     Bulk,
     /// b. the same stream, read with `recv(S, 0)`.
     BulkRecv,
-    /// c. 1,000 connections, one `{active, once}` server.
+    /// c. `{packet, 4}` messages.
+    Framed,
+    /// d. connect + accept + close.
+    Setup,
+    /// e. 1,000 connections, one server, one event-loop client.
     Served,
-    /// d. memory of 10,000 idle connections.
+    /// f. an HTTP/1.1 keep-alive server under `wrk`.
+    Http,
+    /// g. memory of 10,000 idle connections.
     Idle,
-    /// e. `{packet, _}` decoders.
+    /// h. `{packet, _}` decoders.
     Decode,
 }
 
@@ -41,19 +47,49 @@ pub enum Unit {
     RoundTrips,
     /// 10^6 bytes per second.
     MegabytesPerSec,
+    /// Messages per second.
+    Messages,
+    /// Connections opened and closed per second.
+    Setups,
+    /// HTTP requests per second.
+    Requests,
+    /// A server's CPU time per operation, in seconds (printed in µs).
+    CpuPerOp,
     /// Growth of peak RSS, in bytes (printed in MiB).
     PeakRss,
     /// Bytes per connection.
     BytesPerConn,
 }
 
+impl Unit {
+    /// True for a rate (above 1 is better), false for a cost (memory,
+    /// CPU per operation: above 1 is more).
+    pub fn is_rate(self) -> bool {
+        !matches!(self, Unit::PeakRss | Unit::BytesPerConn | Unit::CpuPerOp)
+    }
+}
+
+/// Where a row's processes run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Everything on one CPU: the row's child pins itself first.
+    OneCpu,
+    /// The server on one CPU, the load on another: the row places them.
+    ServerAndLoad,
+    /// Wherever the scheduler puts them.
+    Free,
+}
+
 impl Section {
     /// Every section, in table order.
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 9] = [
         Section::PingPong,
         Section::Bulk,
         Section::BulkRecv,
+        Section::Framed,
+        Section::Setup,
         Section::Served,
+        Section::Http,
         Section::Idle,
         Section::Decode,
     ];
@@ -64,7 +100,10 @@ impl Section {
             Section::PingPong => "ping-pong",
             Section::Bulk => "bulk",
             Section::BulkRecv => "bulk-recv",
+            Section::Framed => "framed",
+            Section::Setup => "setup",
             Section::Served => "served",
+            Section::Http => "http",
             Section::Idle => "idle",
             Section::Decode => "decode",
         }
@@ -75,10 +114,19 @@ impl Section {
         Section::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// The targets measured, baseline first when it has one; OTP's rows
-    /// where its gen_tcp runs the same workload (not `Read`, which is
-    /// Rust's; idle memory has no OTP row yet).
+    /// The targets measured, baseline first when it has one; mio where
+    /// an event loop does the same work; OTP's rows where its gen_tcp runs
+    /// the same workload (not `Read`, which is Rust's; idle memory has no
+    /// OTP row yet).
     pub fn targets(self) -> &'static [Target] {
+        const SERVED: [Target; 6] = [
+            Target::Mio,
+            Target::Std,
+            Target::GenTcp(InetBackend::Socket),
+            Target::GenTcp(InetBackend::Inet),
+            Target::Otp(InetBackend::Socket),
+            Target::Otp(InetBackend::Inet),
+        ];
         match self {
             Section::BulkRecv => &[
                 Target::GenTcp(InetBackend::Socket),
@@ -86,10 +134,12 @@ impl Section {
                 Target::Otp(InetBackend::Socket),
                 Target::Otp(InetBackend::Inet),
             ],
-            Section::PingPong | Section::Served => &Target::WITH_OTP,
+            Section::PingPong | Section::Framed | Section::Setup => &Target::WITH_MIO_AND_OTP,
+            Section::Served => &SERVED,
+            Section::Http => &Target::WITH_OTP,
             // Decoding opens no socket: one row, under the baseline's name.
             Section::Decode => &[Target::Std],
-            _ => &Target::ALL,
+            Section::Bulk | Section::Idle => &Target::ALL,
         }
     }
 
@@ -98,6 +148,8 @@ impl Section {
     pub fn baseline(self) -> (Section, Target, Option<&'static str>) {
         match self {
             Section::BulkRecv => (Section::Bulk, Target::Std, None),
+            // The server against the floor an event loop has.
+            Section::Served => (Section::Served, Target::Mio, None),
             // A decoder's MB/s against the plain loopback stream's.
             Section::Decode => (Section::Bulk, Target::Std, Some("rate")),
             s => (s, Target::Std, None),
@@ -106,26 +158,33 @@ impl Section {
 
     /// The figures shown, in order; `None`: all of them, in MB/s.
     pub fn metrics(self) -> Option<&'static [Metric]> {
-        const RATE_RT: Metric = Metric {
-            key: "rate",
-            unit: Unit::RoundTrips,
-        };
-        const RATE_MB: Metric = Metric {
-            key: "rate",
-            unit: Unit::MegabytesPerSec,
-        };
+        const fn rate(unit: Unit) -> Metric {
+            Metric { key: "rate", unit }
+        }
+        const ROUND_TRIPS: Metric = rate(Unit::RoundTrips);
+        const MB: Metric = rate(Unit::MegabytesPerSec);
+        const MESSAGES: Metric = rate(Unit::Messages);
+        const SETUPS: Metric = rate(Unit::Setups);
+        const REQUESTS: Metric = rate(Unit::Requests);
         const PEAK_RSS: Metric = Metric {
             key: "peak_rss",
             unit: Unit::PeakRss,
+        };
+        const CPU_PER_OP: Metric = Metric {
+            key: "cpu_per_op",
+            unit: Unit::CpuPerOp,
         };
         const PER_CONN: Metric = Metric {
             key: "per_conn",
             unit: Unit::BytesPerConn,
         };
         match self {
-            Section::PingPong => Some(&[RATE_RT]),
-            Section::Bulk | Section::BulkRecv => Some(&[RATE_MB]),
-            Section::Served => Some(&[RATE_RT, PEAK_RSS]),
+            Section::PingPong => Some(&[ROUND_TRIPS]),
+            Section::Bulk | Section::BulkRecv => Some(&[MB]),
+            Section::Framed => Some(&[MESSAGES]),
+            Section::Setup => Some(&[SETUPS]),
+            Section::Served => Some(&[ROUND_TRIPS, CPU_PER_OP, PEAK_RSS]),
+            Section::Http => Some(&[REQUESTS, CPU_PER_OP]),
             Section::Idle => Some(&[PER_CONN]),
             Section::Decode => None,
         }
@@ -133,33 +192,78 @@ impl Section {
 
     /// The section's heading at this scale.
     pub fn title(self, scale: Scale) -> String {
-        let mib = (scale.count(bulk::TOTAL / bulk::CHUNK) * bulk::CHUNK) >> 20;
+        let mib = (scale.ops(bulk::TOTAL / bulk::CHUNK) * bulk::CHUNK) >> 20;
         match self {
             Section::PingPong => format!(
                 "a. ping-pong 1 B x {}, passive recv, 1 CPU",
-                scale.count(ping_pong::ROUND_TRIPS)
+                scale.ops(ping_pong::ROUND_TRIPS)
             ),
             Section::Bulk => format!("b. bulk {mib} MiB, 64 KiB sends, Read, 1 CPU"),
             Section::BulkRecv => format!("b. bulk {mib} MiB, 64 KiB sends, recv(0), 1 CPU"),
+            Section::Framed => format!(
+                "c. {{packet,4}} {} B x {}, recv(0) each, 1 CPU",
+                framed::BODY,
+                scale.ops(framed::MESSAGES)
+            ),
+            Section::Setup => format!(
+                "d. connect+accept+close x {}, 1 CPU",
+                scale.ops(setup::SETUPS)
+            ),
             Section::Served => format!(
-                "c. {} conns x {} rt of {} B, 1 server process",
+                "e. {} conns x {} rt of {} B, 1 server, mio client",
                 scale.count(served::CONNECTIONS),
-                served::ROUNDS,
+                scale.repeat(served::ROUNDS),
                 served::MESSAGE
             ),
-            Section::Idle => format!("d. {} idle conns, memory", 2 * scale.count(idle::PAIRS)),
-            Section::Decode => "e. decode {packet, T}".to_string(),
+            Section::Http => format!(
+                "f. HTTP/1.1 keep-alive, wrk -c {} -d {}s",
+                http::CONNECTIONS,
+                http::seconds(scale)
+            ),
+            Section::Idle => format!("g. {} idle conns, memory", 2 * scale.count(idle::PAIRS)),
+            Section::Decode => "h. decode {packet, T}".to_string(),
         }
     }
 
-    /// True for the rows run on one CPU. Ping-pong and bulk are a chain
-    /// of wake-ups between two threads: unpinned, where the scheduler puts
-    /// the two changes their rate up to fourfold, for seconds at a time,
-    /// on this kind of shared machine. On one CPU they measure what they
-    /// are meant to, the CPU each target spends per round trip or byte,
-    /// and vary by a few percent.
-    pub fn pinned(self) -> bool {
-        matches!(self, Section::PingPong | Section::Bulk | Section::BulkRecv)
+    /// A short name for the section in the chart, one or two lines.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::PingPong => "ping-pong\n1 B",
+            Section::Bulk => "bulk\nRead",
+            Section::BulkRecv => "bulk\nrecv(0)",
+            Section::Framed => "{packet,4}\n100 B",
+            Section::Setup => "connect+\naccept+close",
+            Section::Served => "1,000 conns\n(1.0 = mio)",
+            Section::Http => "HTTP keep-\nalive (wrk)",
+            Section::Idle => "idle\nmemory",
+            Section::Decode => "decode",
+        }
+    }
+
+    /// Where the row runs. Ping-pong, bulk, framed and setup are a chain
+    /// of wake-ups between two threads (or one thread's syscalls):
+    /// unpinned, where the scheduler puts the two changes their rate up
+    /// to fourfold, for seconds at a time, on this kind of shared
+    /// machine. On one CPU they measure what they are meant to, the CPU
+    /// each target spends per operation, and vary by a few percent. The
+    /// servers (e, f) run on one CPU and their load on another, so that
+    /// the load does not take the server's CPU.
+    pub fn placement(self) -> Placement {
+        match self {
+            Section::PingPong
+            | Section::Bulk
+            | Section::BulkRecv
+            | Section::Framed
+            | Section::Setup => Placement::OneCpu,
+            Section::Served | Section::Http => Placement::ServerAndLoad,
+            Section::Idle | Section::Decode => Placement::Free,
+        }
+    }
+
+    /// True when the rows measure a server in a process of its own, whose
+    /// syscalls are counted apart from the load's ([`crate::trace`]).
+    pub fn has_server_process(self) -> bool {
+        self.placement() == Placement::ServerAndLoad
     }
 
     /// How many times each row runs. Rows with a rate run 3 times, the
@@ -167,17 +271,25 @@ impl Section {
     /// slows a run, and turns spread it over the targets.
     pub fn runs(self) -> usize {
         match self {
-            Section::PingPong | Section::Bulk | Section::BulkRecv | Section::Served => 3,
             Section::Idle | Section::Decode => 1,
+            _ => 3,
         }
     }
 
-    /// How long a row may take before its child is stopped.
+    /// How long a row may take before its child is stopped ([`SLOWDOWN`]
+    /// times longer in a row that `bench --syscalls` traces).
+    ///
+    /// [`SLOWDOWN`]: crate::trace::SLOWDOWN
     pub fn timeout(self) -> Duration {
-        Duration::from_secs(match self {
-            Section::Served | Section::Idle => 60,
+        let t = Duration::from_secs(match self {
+            Section::Served | Section::Idle | Section::Setup | Section::Http => 60,
             _ => 30,
-        })
+        });
+        if crate::trace::slowed() {
+            t * crate::trace::SLOWDOWN
+        } else {
+            t
+        }
     }
 
     /// Measures one row, in this process.
@@ -186,7 +298,10 @@ impl Section {
             Section::PingPong => ping_pong::run(target, scale),
             Section::Bulk => bulk::run(target, scale, Reader::Read),
             Section::BulkRecv => bulk::run(target, scale, Reader::Recv),
+            Section::Framed => framed::run(target, scale),
+            Section::Setup => setup::run(target, scale),
             Section::Served => served::run(target, scale),
+            Section::Http => http::run(target, scale),
             Section::Idle => idle::run(target, scale),
             Section::Decode => Ok(decode::run()),
         }

@@ -2,7 +2,7 @@
 //! baseline row measured in the same run.
 
 use crate::section::{Metric, Unit};
-use crate::{otp, Figures, Scale, Section, Target};
+use crate::{http, otp, Figures, Scale, Section, Target};
 use gen_tcp::InetBackend;
 use std::fmt::Write;
 
@@ -53,7 +53,7 @@ pub fn render(outcomes: &[Outcome], scale: Scale) -> String {
             Err(reason) => lines.push(Line {
                 title,
                 backend: o.target.to_string(),
-                value: if reason == otp::NOT_INSTALLED {
+                value: if reason == otp::NOT_INSTALLED || reason == http::wrk::NOT_INSTALLED {
                     reason.clone()
                 } else {
                     format!("error: {reason}")
@@ -88,16 +88,24 @@ pub fn render(outcomes: &[Outcome], scale: Scale) -> String {
 }
 
 const NOTES: &str = "
-x baseline: the value over the std row's in the same run (for throughput
-above 1 is faster; for memory above 1 is more). bulk recv(0) is against
-std bulk; decode is against the std bulk stream's MB/s (above 1: the
-decoder outpaces a plain loopback stream).
-a, b: on one CPU (unpinned, thread placement swings them up to 4x).
-a, b, c: the fastest of 3 runs, the targets taking turns.
-c: growth of the bench process's peak RSS (VmHWM) over the run: the server
-plus 10 std client threads (the same in every row); std is a thread per
-connection.
-d: (RSS after - RSS before) / connections (both ends of each pair are
+x baseline: the value over the baseline row's in the same run (for
+throughput above 1 is faster; for memory above 1 is more). The baseline
+is std, but for e (mio) and decode (the std bulk stream's MB/s; above 1
+the decoder outpaces a plain loopback stream); bulk recv(0) is against
+std bulk.
+a-d: on one CPU (unpinned, thread placement swings them up to 4x).
+e, f: the server on one CPU, the load (one mio client thread; wrk -t1)
+on another; load N% CPU: the load's CPU time over the run (near 100%:
+the load, not the server, set the pace, and the rate ratio understates
+the gap). CPU/op: the server's CPU time (its process group, every
+thread) over the run per round trip or request, whoever set the pace:
+the server's cost (above 1: costs more than the baseline's).
+a-f: the fastest of 3 runs, the targets taking turns.
+e: the server's own process: growth of its peak RSS (VmHWM) over the
+run, and the peak itself in brackets; std is a thread per connection.
+f: requests/s as wrk counts them, any non-2xx or socket error fails
+the row.
+g: (RSS after - RSS before) / connections (both ends of each pair are
 sockets of the target) and the handles to them; kernel socket buffers are
 not in RSS.
 ";
@@ -111,11 +119,12 @@ fn otp_notes(outcomes: &[Outcome]) -> String {
         .map_or_else(String::new, |r| format!(" {r:.0}"));
     let mut out = format!(
         "otp socket, otp inet: Erlang/OTP{release}'s own gen_tcp, {{inet_backend, B}},
-benches/otp/bench.escript, same options and sizes, timed inside the VM
-(its start-up not counted). a, b: the BEAM on the same one CPU as our
-rows, with +S 1:1 (one scheduler). c: BEAM defaults, the same std
-clients; its memory is the BEAM's own peak RSS growth.
-ours / OTP's, same backend (above 1: ours is faster or, for memory, more):
+benches/otp/bench.escript, same options and sizes, the BEAM on one CPU
+with +S 1:1 (one scheduler). a-d: timed inside the VM (its start-up not
+counted), on the same one CPU as our rows. e, f: the same server in
+Erlang, the same load; e's memory is the BEAM's own peak RSS.
+ours / OTP's, same backend (above 1: ours is faster or, for memory and
+CPU per op, costs more):
 "
     );
     let mut any = false;
@@ -145,6 +154,7 @@ ours / OTP's, same backend (above 1: ours is faster or, for memory, more):
                 any = true;
                 let what = match unit {
                     Unit::PeakRss => " memory",
+                    Unit::CpuPerOp => " CPU per op",
                     _ => "",
                 };
                 let _ = writeln!(out, "  {}{what}: {}", section.name(), pairs.join(", "));
@@ -185,7 +195,7 @@ fn figure_lines(o: &Outcome, figures: &Figures, title: String, all: &[Outcome]) 
             .iter()
             .map(|(key, v)| Line {
                 title: format!(
-                    "e. decode {{packet, {}}}",
+                    "h. decode {{packet, {}}}",
                     key.trim_start_matches("decode/")
                 ),
                 backend: "-".into(),
@@ -197,10 +207,25 @@ fn figure_lines(o: &Outcome, figures: &Figures, title: String, all: &[Outcome]) 
 }
 
 fn show(unit: Unit, v: f64, o: &Outcome) -> String {
+    // How busy the load generator was, where there is one.
+    let load = o
+        .figure("load_cpu")
+        .map_or(String::new(), |c| format!(" (load {:.0}% CPU)", 100.0 * c));
+    let mib = |b: f64| b / (1 << 20) as f64;
     match unit {
-        Unit::RoundTrips => format!("{} rt/s", thousands(v)),
+        Unit::RoundTrips => format!("{} rt/s{load}", thousands(v)),
         Unit::MegabytesPerSec => format!("{} MB/s", thousands(v)),
-        Unit::PeakRss => format!("+{:.1} MiB peak RSS", v / (1 << 20) as f64),
+        Unit::Messages => format!("{} msg/s", thousands(v)),
+        Unit::Setups => format!("{} conn/s", thousands(v)),
+        Unit::Requests => format!("{} req/s{load}", thousands(v)),
+        Unit::CpuPerOp => match o.figure("server_cpu") {
+            Some(c) => format!("{:.1} us CPU/op (server {:.0}% CPU)", v * 1e6, 100.0 * c),
+            None => format!("{:.1} us CPU/op", v * 1e6),
+        },
+        Unit::PeakRss => match o.figure("peak_rss_total") {
+            Some(t) => format!("+{:.1} MiB peak RSS ({:.1} MiB)", mib(v), mib(t)),
+            None => format!("+{:.1} MiB peak RSS", mib(v)),
+        },
         Unit::BytesPerConn => match o.figure("pairs") {
             Some(n) => format!("{} B/conn ({} conns)", thousands(v), thousands(n)),
             None => format!("{} B/conn", thousands(v)),
@@ -225,7 +250,7 @@ fn thousands(v: f64) -> String {
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`.
-fn utc_date() -> String {
+pub fn utc_date() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -9,6 +9,9 @@ use std::fmt;
 pub enum Target {
     /// Blocking `std::net::TcpStream`, a thread per side: the baseline.
     Std,
+    /// The same work on non-blocking mio sockets, each side an event loop
+    /// (`epoll`): the floor an event loop has, beside std's.
+    Mio,
     /// gen_tcp on one of its backends.
     GenTcp(InetBackend),
     /// Erlang/OTP's gen_tcp with `{inet_backend, B}`, in a BEAM started
@@ -33,10 +36,21 @@ impl Target {
         Target::Otp(InetBackend::Inet),
     ];
 
-    /// `std`, `socket`, `inet`, `otp socket` or `otp inet`.
+    /// [`Target::WITH_OTP`] with the mio row after std's.
+    pub const WITH_MIO_AND_OTP: [Target; 6] = [
+        Target::Std,
+        Target::Mio,
+        Target::GenTcp(InetBackend::Socket),
+        Target::GenTcp(InetBackend::Inet),
+        Target::Otp(InetBackend::Socket),
+        Target::Otp(InetBackend::Inet),
+    ];
+
+    /// `std`, `mio`, `socket`, `inet`, `otp socket` or `otp inet`.
     pub fn name(self) -> &'static str {
         match self {
             Target::Std => "std",
+            Target::Mio => "mio",
             Target::GenTcp(b) => b.name(),
             Target::Otp(InetBackend::Socket) => "otp socket",
             Target::Otp(InetBackend::Inet) => "otp inet",
@@ -48,6 +62,7 @@ impl Target {
         match name.strip_prefix("otp ") {
             Some(b) => InetBackend::from_name(b).map(Target::Otp),
             None if name == "std" => Some(Target::Std),
+            None if name == "mio" => Some(Target::Mio),
             None => InetBackend::from_name(name).map(Target::GenTcp),
         }
     }
@@ -78,10 +93,11 @@ mod tests {
 
     #[test]
     fn every_name_parses_back() {
-        for t in Target::WITH_OTP {
+        for t in Target::WITH_MIO_AND_OTP {
             assert_eq!(Target::from_name(t.name()), Some(t));
         }
         assert_eq!(Target::from_name("otp std"), None);
         assert_eq!(Target::from_name("otp"), None);
+        assert_eq!(Target::from_name("otp mio"), None);
     }
 }

@@ -24,7 +24,7 @@
 
 main(Args0) ->
     {Md, Args} = case Args0 of ["md" | T] -> {true, T}; _ -> {false, Args0} end,
-    All = [q3, q4, q5, q6, q2, q1, q10, q8, q7, q9, q11, q12, q14, q15, q16, q13],
+    All = [q3, q4, q5, q6, q2, q1, q10, q8, q7, q9, q11, q12, q14, q15, q16, q13, q17, q18],
     Qs = case Args of [] -> All; _ -> [list_to_atom(A) || A <- Args] end,
     ets:new(probe_res, [named_table, public, ordered_set]),
     {ok, Kvsn} = (fun() -> application:load(kernel),
@@ -981,4 +981,93 @@ q16one(B, M) ->
     {_, C4, S4} = pair(B, [M, {active, false}, {header, 2}, {packet, 2}], [binary, {active, false}, {packet, 2}]),
     ok = gen_tcp:send(C4, <<"abcde">>), sleep(50),
     ?R(P ++ "with packet 2: recv", gen_tcp:recv(S4, 0, 500)),
+    ok.
+
+%% ---------------------------------------------------------------------------
+%% Q17: setopts then getopts, one option at a time (the round-trip rows of
+%% the option table, core/src/options/table.rs)
+
+round_trips() ->
+    [{active, once}, {active, 3}, {active, true}, {active, 40000},
+     {buffer, 4096}, {debug, true}, {delay_send, true}, {deliver, port},
+     {dontroute, true}, {exit_on_close, false}, {exclusiveaddruse, true},
+     {header, 3}, {high_msgq_watermark, 100000}, {low_msgq_watermark, 100},
+     {high_watermark, 100000}, {low_watermark, 100}, {keepalive, true},
+     {linger, {true, 5}}, {linger, {false, 5}}, {mode, binary}, {mode, list},
+     list,
+     {nodelay, true},
+     {packet, 1}, {packet, 2}, {packet, 4}, {packet, line}, {packet, sunrm},
+     {packet, asn1}, {packet, cdr}, {packet, fcgi}, {packet, tpkt},
+     {packet, http}, {packet, httph}, {packet, http_bin}, {packet, httph_bin},
+     {packet_size, 1000}, {line_delimiter, $;}, {priority, 3},
+     {recbuf, 65536}, {reuseaddr, true}, {reuseport, true},
+     {reuseport_lb, true}, {send_timeout, 1500}, {send_timeout, infinity},
+     {send_timeout_close, true}, {show_econnreset, true}, {sndbuf, 65536},
+     {tos, 16}, {tclass, 16}, {ttl, 12}, {recvtos, true}, {recvtclass, true},
+     {recvttl, true}, {ipv6_v6only, true}, {bind_to_device, <<"lo">>}].
+
+q17(B) ->
+    lists:foreach(
+      fun(O) ->
+              K = lists:flatten(io_lib:format("~w", [O])),
+              N = case O of {Name, _} -> Name; list -> mode end,
+              {_L, _C, S} = pair(B),
+              ?R("17.setopts(S,[" ++ K ++ "]) then getopts", begin
+                  R = inet:setopts(S, [O]),
+                  {R, inet:getopts(S, [N])}
+              end),
+              %% {debug, true} prints every later call on that socket.
+              inet:setopts(S, [{debug, false}])
+      end, round_trips()),
+    {_, _, S1} = pair(B),
+    ?R("17.setopts(S,[{linger,{true,7}}]), then [{linger,{false,5}}], then getopts", begin
+        R1 = inet:setopts(S1, [{linger, {true, 7}}]),
+        R2 = inet:setopts(S1, [{linger, {false, 5}}]),
+        {R1, R2, inet:getopts(S1, [linger])}
+    end),
+    %% A listen socket takes kernel options too.
+    {ok, L} = gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}]),
+    socks([{L, 'L'}]),
+    ?R("17.listen socket: setopts [nodelay,keepalive,linger] then getopts", begin
+        R = inet:setopts(L, [{nodelay, true}, {keepalive, true}, {linger, {true, 2}}]),
+        {R, inet:getopts(L, [nodelay, keepalive, linger])}
+    end),
+    %% Kernel options given to listen/connect are on the new sockets.
+    {_, C2, S2} = pair(B, [binary, {active, false}, {nodelay, true}, {tos, 16}],
+                       [binary, {active, false}, {keepalive, true}, {linger, {true, 3}}]),
+    ?R("17.options given to connect: getopts(C,[keepalive,linger])",
+       inet:getopts(C2, [keepalive, linger])),
+    ?R("17.options given to listen: getopts(S,[nodelay,tos])",
+       inet:getopts(S2, [nodelay, tos])),
+    %% IPv6 options given to listen/connect of an IPv4 socket.
+    ?R("17.listen([{recvtclass,true}]) (IPv4)",
+       closeok(gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}, {recvtclass, true}]))),
+    ?R("17.listen([{ipv6_v6only,true}]) (IPv4)",
+       closeok(gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}, {ipv6_v6only, true}]))),
+    {ok, L4} = gen_tcp:listen(0, [{inet_backend, B}, {ip, ?LO}]),
+    {ok, P4} = inet:port(L4),
+    ?R("17.connect([{tclass,16}]) (IPv4)",
+       closeok(gen_tcp:connect(?LO, P4, [{inet_backend, B}, {tclass, 16}], 1000))),
+    ok.
+
+%% ---------------------------------------------------------------------------
+%% Q18: {raw, Level, Opt, Size} bounds, {fd, Fd} that is not open, pktoptions
+
+q18(B) ->
+    {_, C, _} = pair(B),
+    lists:foreach(
+      fun(Sz) ->
+              ?R("18.getopts(C,[{raw,6,1," ++ integer_to_list(Sz) ++ "}]) (TCP_NODELAY)",
+                 inet:getopts(C, [{raw, 6, 1, Sz}]))
+      end, [0, 4, 1000, 65522, 65523, 65536, 16#7fffffff, 16#80000000]),
+    ?R("18.setopts(C,[{raw,6,1,<<1:32/native>>}]) then getopts nodelay", begin
+        R = inet:setopts(C, [{raw, 6, 1, <<1:32/native>>}]),
+        {R, inet:getopts(C, [nodelay])}
+    end),
+    ?R("18.getopts(C,[pktoptions])", inet:getopts(C, [pktoptions])),
+    ?R("18.setopts(C,[{pktoptions,[]}])", inet:setopts(C, [{pktoptions, []}])),
+    ?R("18.listen([{fd,999}]) (not open)",
+       closeok(gen_tcp:listen(0, [{inet_backend, B}, {fd, 999}]))),
+    ?R("18.connect([{fd,999}]) (not open)",
+       closeok(gen_tcp:connect(?LO, 1, [{inet_backend, B}, {fd, 999}], 1000))),
     ok.

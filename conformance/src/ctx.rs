@@ -153,7 +153,7 @@ impl Seen {
             Message::TcpClosed(_) => Seen::Closed,
             Message::TcpError(_, e) => Seen::Error(e),
             Message::TcpPassive(_) => Seen::Passive,
-            Message::User(_) => Seen::Other,
+            _ => Seen::Other,
         }
     }
 
@@ -207,6 +207,126 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) -> Check {
         std::thread::sleep(Duration::from_millis(5));
     }
     Ok(())
+}
+
+/// Bytes waiting in `s`'s kernel receive queue, not read yet (`FIONREAD`);
+/// 0 once the socket is closed.
+pub fn unread(s: &Socket) -> usize {
+    use std::os::fd::AsRawFd;
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int, which `n` is; the socket keeps its
+    // descriptor number for as long as `s` lives.
+    let r = unsafe { libc::ioctl(s.as_raw_fd(), libc::FIONREAD, &mut n) };
+    if r == 0 {
+        n.max(0) as usize
+    } else {
+        0
+    }
+}
+
+/// Bytes that have reached `s`: read by it (`recv_oct`) or waiting in its
+/// kernel.
+pub fn arrived(s: &Socket) -> usize {
+    let read = match gen_tcp::getstat(s, &[gen_tcp::Stat::RecvOct]).as_deref() {
+        Ok([(_, n)]) => *n as usize,
+        _ => 0,
+    };
+    read + unread(s)
+}
+
+/// Waits until `n` bytes sent to `s` have reached it: what a sleep "to
+/// let them arrive" guessed, as a state.
+pub fn wait_arrived(s: &Socket, n: usize) -> Check {
+    wait_until(&format!("{n} bytes reached the socket"), || arrived(s) >= n)
+}
+
+/// Waits until `s` itself has read `n` bytes from its kernel (`recv_oct`):
+/// a reader blocked in it, or the driver of an active socket, took them.
+pub fn wait_read(s: &Socket, n: usize) -> Check {
+    wait_until(&format!("the socket read {n} bytes"), || {
+        matches!(gen_tcp::getstat(s, &[gen_tcp::Stat::RecvOct]).as_deref(),
+            Ok([(_, k)]) if *k as usize >= n)
+    })
+}
+
+/// The kernel's TCP state of `s` (`TCP_INFO`'s `tcpi_state`: 1
+/// established, 7 closed, 8 close-wait); `None` if it cannot be read.
+pub fn tcp_state(s: &Socket) -> Option<u8> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: an all-zero tcp_info is valid; getsockopt writes at most
+    // `len` bytes into it.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    let r = unsafe {
+        libc::getsockopt(
+            s.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        )
+    };
+    (r == 0).then_some(info.tcpi_state)
+}
+
+/// `TCP_CLOSE_WAIT`: the peer's FIN has arrived.
+pub const TCP_CLOSE_WAIT: u8 = 8;
+/// `TCP_CLOSE`: the connection is over (a reset arrived, say).
+pub const TCP_CLOSE: u8 = 7;
+
+/// Waits until the kernel's TCP state of `s` is `state`: a FIN or a
+/// reset from the peer has arrived, which nothing in the API announces.
+pub fn wait_tcp_state(s: &Socket, state: u8) -> Check {
+    wait_until(&format!("TCP state {state}"), || {
+        tcp_state(s) == Some(state)
+    })
+}
+
+/// Runs `f` in a new process and returns, with a receiver for its answer,
+/// once that process is blocked in the kernel (in a wait: a receive, a
+/// poll, a lock or a condition variable) or has answered: the state "it
+/// is waiting" that a pause would have guessed.
+pub fn in_process_blocked<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<(gen_tcp::Pid, mpsc::Receiver<T>), String> {
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (pid, rx) = in_process(move || {
+        // SAFETY: gettid has no preconditions.
+        let _ = tid_tx.send(unsafe { libc::gettid() });
+        f()
+    });
+    let tid = tid_rx
+        .recv_timeout(WAIT)
+        .map_err(|_| "the process never started".to_string())?;
+    wait_blocked(tid)?;
+    Ok((pid, rx))
+}
+
+/// Waits until thread `tid` of this process is in a system call that
+/// waits (or is gone).
+pub fn wait_blocked(tid: libc::pid_t) -> Check {
+    let mut waits = vec![
+        libc::SYS_recvfrom,
+        libc::SYS_ppoll,
+        libc::SYS_futex,
+        libc::SYS_accept4,
+        libc::SYS_sendto,
+        libc::SYS_sendmsg,
+    ];
+    #[cfg(target_arch = "x86_64")]
+    waits.push(libc::SYS_poll);
+    let path = format!("/proc/self/task/{tid}/syscall");
+    wait_until(&format!("thread {tid} waits"), || {
+        match std::fs::read_to_string(&path) {
+            // The thread is gone: it finished.
+            Err(_) => true,
+            Ok(s) => s
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<i64>().ok())
+                .is_some_and(|n| waits.contains(&n)),
+        }
+    })
 }
 
 /// `n` bytes of a recognisable pattern (position modulo 251).

@@ -52,7 +52,11 @@ fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let scenarios: Vec<Scenario> = conformance::all()
         .into_iter()
-        .filter(|s| filter.as_ref().is_none_or(|f| s.name.contains(f.as_str())))
+        .filter(|s| {
+            filter
+                .as_ref()
+                .map_or(true, |f| s.name.contains(f.as_str()))
+        })
         .collect();
     let cells: Vec<(usize, usize)> = (0..scenarios.len())
         .flat_map(|i| (0..BACKENDS.len()).map(move |j| (i, j)))

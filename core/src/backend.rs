@@ -4,6 +4,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 /// Which implementation a socket runs on, as OTP's `inet_backend` option.
+///
+/// ```
+/// use gen_tcp_core::InetBackend;
+/// assert_eq!(InetBackend::from_name("socket"), Some(InetBackend::Socket));
+/// assert_eq!(InetBackend::Inet.name(), "inet");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InetBackend {
     /// The classic driver (`inet_drv.c`): an event loop owns the sockets,
@@ -34,7 +40,13 @@ impl InetBackend {
 }
 
 /// Name of the environment variable read once for the default backend,
-/// the counterpart of the kernel's `inet_backend` parameter.
+/// the counterpart of the kernel's `inet_backend` parameter: run a
+/// program with `GEN_TCP_INET_BACKEND=socket` and its sockets run on the
+/// `socket` backend unless they say otherwise.
+///
+/// ```
+/// assert_eq!(gen_tcp_core::BACKEND_ENV, "GEN_TCP_INET_BACKEND");
+/// ```
 pub const BACKEND_ENV: &str = "GEN_TCP_INET_BACKEND";
 
 const UNSET: u8 = 0;
@@ -49,6 +61,13 @@ static FROM_ENV: OnceLock<InetBackend> = OnceLock::new();
 /// It is the value given to [`set_default_backend`] if any, else the value
 /// of `GEN_TCP_INET_BACKEND` (`inet` or `socket`, read once), else `inet`,
 /// as in OTP.
+///
+/// ```
+/// use gen_tcp_core::{default_backend, InetBackend};
+/// # if std::env::var_os(gen_tcp_core::BACKEND_ENV).is_none() {
+/// assert_eq!(default_backend(), InetBackend::Inet); // nothing set: OTP's default
+/// # }
+/// ```
 pub fn default_backend() -> InetBackend {
     match OVERRIDE.load(Ordering::Relaxed) {
         INET => InetBackend::Inet,

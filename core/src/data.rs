@@ -5,6 +5,20 @@ use crate::packet::HttpPacket;
 use bytes::Bytes;
 
 /// One received packet, shaped by `{mode, _}`, `{header, N}` and `{packet, _}`.
+///
+/// It compares with byte strings whatever its shape, so tests read as the
+/// bytes that crossed the wire.
+///
+/// ```
+/// use gen_tcp_core::Data;
+/// let list = Data::List(b"abc".to_vec());
+/// let bin = Data::Binary(bytes::Bytes::from_static(b"abc"));
+/// let headed = Data::Headed(b"a".to_vec(), bytes::Bytes::from_static(b"bc")); // {header, 1}
+/// for d in [list, bin, headed] {
+///     assert_eq!(d, b"abc");
+///     assert_eq!(d.len(), 3);
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Data {
     /// `binary` mode: a binary.
@@ -39,6 +53,10 @@ impl Data {
     }
 
     /// Number of bytes in the packet (0 for HTTP packets).
+    ///
+    /// ```
+    /// assert_eq!(gen_tcp_core::Data::List(vec![1, 2]).len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         match self {
             Data::Binary(b) => b.len(),
@@ -49,11 +67,20 @@ impl Data {
     }
 
     /// True when the packet has no bytes.
+    ///
+    /// ```
+    /// assert!(gen_tcp_core::Data::List(vec![]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The packet as a binary (copies in list mode).
+    ///
+    /// ```
+    /// let b = gen_tcp_core::Data::List(b"hi".to_vec()).into_bytes();
+    /// assert_eq!(&b[..], b"hi");
+    /// ```
     pub fn into_bytes(self) -> Bytes {
         match self {
             Data::Binary(b) => b,
@@ -62,6 +89,10 @@ impl Data {
     }
 
     /// The HTTP packet, if this is one.
+    ///
+    /// ```
+    /// assert!(gen_tcp_core::Data::List(vec![]).as_http().is_none());
+    /// ```
     pub fn as_http(&self) -> Option<&HttpPacket> {
         match self {
             Data::Http(p) => Some(p),
@@ -103,6 +134,8 @@ impl<const N: usize> PartialEq<&[u8; N]> for Data {
 /// parts.for_each_chunk(&mut |c| seen.extend_from_slice(c));
 /// assert_eq!(seen, b"abcd");
 /// assert_eq!("xyz".total_len(), 3);
+/// assert_eq!("xyz".single(), Some(&b"xyz"[..]));
+/// assert_eq!(parts.single(), None);
 /// ```
 pub trait IoData {
     /// Calls `f` with each chunk, in order.
@@ -117,6 +150,12 @@ pub trait IoData {
 
     /// The chunks as slices, in order.
     fn slices(&self) -> Vec<&[u8]>;
+
+    /// The bytes, when they are one buffer: `send` then needs no list of
+    /// slices (no allocation).
+    fn single(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 macro_rules! one_chunk {
@@ -131,6 +170,9 @@ macro_rules! one_chunk {
             fn slices(&self) -> Vec<&[u8]> {
                 vec![AsRef::<[u8]>::as_ref(self)]
             }
+            fn single(&self) -> Option<&[u8]> {
+                Some(AsRef::<[u8]>::as_ref(self))
+            }
         }
     )*};
 }
@@ -144,6 +186,9 @@ impl<const N: usize> IoData for [u8; N] {
     fn slices(&self) -> Vec<&[u8]> {
         vec![self]
     }
+    fn single(&self) -> Option<&[u8]> {
+        Some(self)
+    }
 }
 
 impl<T: IoData + ?Sized> IoData for &T {
@@ -155,6 +200,9 @@ impl<T: IoData + ?Sized> IoData for &T {
     }
     fn slices(&self) -> Vec<&[u8]> {
         (**self).slices()
+    }
+    fn single(&self) -> Option<&[u8]> {
+        (**self).single()
     }
 }
 

@@ -5,8 +5,9 @@
 use crate::error::Result;
 use crate::inbound::Inbound;
 use crate::options::SockOpts;
+use crate::port::Owner;
 use crate::process::Message;
-use crate::socket::{Owner, Socket};
+use crate::socket::Socket;
 
 /// Delivers every whole packet in `inbound` to the owner while `opts`
 /// says the socket is active. Returns whether it is still active (so the

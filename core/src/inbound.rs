@@ -1,28 +1,86 @@
 //! The receive side both backends share: bytes read from the kernel wait
 //! here until they make a packet, which is then shaped by `mode` and
 //! `header` into [`Data`].
+//!
+//! # What a peer can make us hold
+//! A packet still unfinished holds at most:
+//! * a packet whose length is not known yet (a line or an HTTP line
+//!   without its end, an ASN.1 header not finished): [`unknown_limit`]
+//!   bytes, past which it is `emsgsize`. With the `inet` backend that is
+//!   `max(buffer, packet_size)`, as `inet_drv`: its buffer grows to
+//!   `packet_size` for such a packet and no further. With the `socket`
+//!   backend it is `packet_size` (but never less than the 12 bytes of the
+//!   longest fixed header): OTP's `gen_tcp_socket` sets no limit there, so
+//!   an endless ASN.1 tag would grow without end.
+//! * a packet whose header announced its length: that length, refused at
+//!   once above `packet_size` (by the decoders).
+//! * when `packet_size` is 0 (no limit asked), [`MAX_UNFINISHED`] in both
+//!   cases.
+//!
+//! The decision on a packet of unknown length is taken on its first
+//! [`unknown_limit`] bytes at most, as `inet_drv` does with its buffer, so
+//! the answer does not depend on how the bytes were cut into reads. The
+//! decoder resumes where it stopped ([`packet::Resume`]), so a packet
+//! arriving over any number of reads costs work linear in its bytes.
 
+use crate::backend::InetBackend;
 use crate::data::Data;
+use crate::descriptor::{Block, Descriptor};
 use crate::error::{Error, Result};
 use crate::options::{Mode, SockOpts};
-use crate::packet::{self, http, Decoded, PacketType};
+use crate::packet::{self, http, DecodeError, Decoded, FrameConfig, PacketType, Resume};
 use bytes::{Bytes, BytesMut};
-use std::os::fd::RawFd;
+use std::cell::Cell;
 
 /// The smallest read a backend makes: reading less than this per syscall
 /// costs more in calls than it saves in memory.
-pub const MIN_READ: usize = 64 * 1024;
+pub const MIN_READ: usize = crate::descriptor::SCRATCH;
 
 /// The largest read a backend makes at once (and so the most buffer it
 /// reserves ahead of the bytes that arrived).
 pub const MAX_READ: usize = 1024 * 1024;
 
 /// The most bytes a framed socket buffers for one unfinished packet when
-/// `packet_size` is 0 (no limit asked): past it the packet is `emsgsize`,
-/// so a peer that never finishes a packet cannot make us buffer without
-/// bound. 64 MiB, the `packet_size` OTP's `socket` backend reports by
-/// default.
+/// `packet_size` is 0 (no limit asked): a header announcing more, or a
+/// packet of unknown length growing past it, is `emsgsize`, so a peer that
+/// never finishes a packet cannot make us buffer without bound. 64 MiB,
+/// the `packet_size` OTP's `socket` backend reports by default.
 pub const MAX_UNFINISHED: usize = crate::options::PACKET_SIZE_MAX as usize;
+
+/// The longest header of a packet type with a fixed header (`cdr`'s 12
+/// bytes).
+const LONGEST_FIXED_HEADER: usize = 12;
+
+/// The most bytes a packet of still unknown length may hold under `opts`
+/// before it is `emsgsize` (see the module docs).
+///
+/// # Example
+/// ```
+/// use gen_tcp_core::inbound::{unknown_limit, MAX_UNFINISHED};
+/// use gen_tcp_core::{InetBackend, SockOpts};
+///
+/// let mut inet = SockOpts::defaults(InetBackend::Inet);
+/// assert_eq!(unknown_limit(&inet), 1460); // the `buffer`, as inet_drv
+/// inet.packet_size = 3000;
+/// assert_eq!(unknown_limit(&inet), 3000); // the buffer grows to packet_size
+/// let socket = SockOpts::defaults(InetBackend::Socket);
+/// assert_eq!(unknown_limit(&socket), MAX_UNFINISHED); // packet_size, 64 MiB
+/// ```
+pub fn unknown_limit(opts: &SockOpts) -> usize {
+    let packet_size = opts.packet_size as usize;
+    let own = match opts.backend {
+        InetBackend::Inet => (opts.buffer as usize).max(packet_size),
+        // Never below a fixed header: OTP's socket backend takes a `cdr`
+        // message with `packet_size` 1 if its body fits.
+        InetBackend::Socket if packet_size != 0 => packet_size.max(LONGEST_FIXED_HEADER),
+        InetBackend::Socket => 0,
+    };
+    match (own, packet_size) {
+        (0, _) => MAX_UNFINISHED,
+        (own, 0) => own.min(MAX_UNFINISHED),
+        (own, _) => own,
+    }
+}
 
 /// Bytes received and not yet delivered, with the HTTP sub-state.
 #[derive(Debug, Default)]
@@ -31,6 +89,13 @@ pub struct Inbound {
     /// In an `http*` mode, the type to decode next (OTP switches from
     /// `http` to `httph` after the first line, and back after `http_eoh`).
     http_next: Option<PacketType>,
+    /// Where the decoder stopped in the unfinished packet at the front of
+    /// `buf`. Reset whenever bytes leave the front.
+    resume: Cell<Resume>,
+    /// The rest of a packet `Read` handed out in part: the next packet,
+    /// whoever takes it (`recv`, `Read` again, active delivery), so that
+    /// the stream stays in order.
+    rest: Bytes,
 }
 
 impl Inbound {
@@ -41,17 +106,40 @@ impl Inbound {
 
     /// Bytes waiting.
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.rest.len() + self.buf.len()
     }
 
     /// True when no byte waits.
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.rest.is_empty() && self.buf.is_empty()
+    }
+
+    /// Keeps the rest of a packet that `Read` handed out in part: it is
+    /// the next packet delivered.
+    pub fn keep_rest(&mut self, rest: Bytes) {
+        if self.rest.is_empty() {
+            self.rest = rest;
+        } else {
+            // (Never: a packet is only read in part once the rest is gone.)
+            let mut both = BytesMut::from(&self.rest[..]);
+            both.extend_from_slice(&rest);
+            self.rest = both.freeze();
+        }
+    }
+
+    /// Up to `max` bytes of the rest of a packet read in part, if any.
+    pub fn take_rest(&mut self, max: usize) -> Option<Bytes> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let n = max.min(self.rest.len());
+        Some(self.rest.split_to(n))
     }
 
     /// Forgets the HTTP sub-state (after `setopts` changes `packet`).
     pub fn packet_changed(&mut self) {
         self.http_next = None;
+        self.resume.take();
     }
 
     /// Appends bytes (for a backend that read them elsewhere).
@@ -59,43 +147,36 @@ impl Inbound {
         self.buf.extend_from_slice(bytes)
     }
 
-    /// Reads once from `fd`, up to `want` bytes (at least [`MIN_READ`]).
-    /// `Ok(0)` is end of stream; `WouldBlock` passes through.
+    /// Reads once from `fd` without waiting, up to `want` bytes (at least
+    /// [`MIN_READ`]). `Ok(0)` is end of stream; `WouldBlock` passes through.
     ///
     /// A read of up to [`MIN_READ`] bytes lands in a per-thread scratch
     /// buffer and only the bytes received are copied here, so an idle
     /// socket keeps no spare capacity and a packet handed out as a
     /// binary pins only its own bytes. Larger reads (a big `recv(S, N)`
     /// or a long frame) go straight into this buffer.
-    pub fn fill_from(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
+    pub fn fill_from(&mut self, fd: &Descriptor, want: usize) -> std::io::Result<usize> {
         if want > MIN_READ || self.buf.capacity() - self.buf.len() >= MIN_READ {
             // Never reserve more than MAX_READ ahead of the bytes: a peer
             // announcing a large frame must send it to make us hold it.
             return self.fill_direct(fd, want.clamp(MIN_READ, MAX_READ));
         }
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Box<[u8]>> =
-                std::cell::RefCell::new(vec![0u8; MIN_READ].into_boxed_slice());
-        }
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let n = crate::sys::read(fd, &mut scratch)?;
-            self.buf.extend_from_slice(&scratch[..n]);
-            Ok(n)
+        fd.recv_scratch(Block::No, |got| {
+            let got = got?;
+            self.buf.extend_from_slice(got);
+            Ok(got.len())
         })
     }
 
-    fn fill_direct(&mut self, fd: RawFd, want: usize) -> std::io::Result<usize> {
+    /// Reads up to `want` bytes from `fd` straight into the spare capacity,
+    /// which is not initialised: it is handed to the kernel as `MaybeUninit`
+    /// and never seen as `&[u8]` before the kernel has written it.
+    fn fill_direct(&mut self, fd: &Descriptor, want: usize) -> std::io::Result<usize> {
         self.buf.reserve(want);
         let spare = self.buf.spare_capacity_mut();
         let n = spare.len().min(want);
-        // SAFETY: `read` only writes initialised bytes into the first `r`
-        // of the `n` spare bytes, which we then mark as filled.
-        let r = unsafe {
-            let slice = std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast::<u8>(), n);
-            crate::sys::read(fd, slice)?
-        };
-        // SAFETY: `read` initialised `r` bytes of the spare capacity.
+        let r = fd.recv_uninit(&mut spare[..n], Block::No)?;
+        // SAFETY: `recv_uninit` initialised the first `r` spare bytes.
         unsafe { self.buf.set_len(self.buf.len() + r) };
         Ok(r)
     }
@@ -106,13 +187,13 @@ impl Inbound {
         if opts.packet == PacketType::Raw && length > 0 {
             return length.saturating_sub(self.buf.len());
         }
-        match packet::decode(&self.frame(opts), &self.buf) {
+        match self.decide(&self.frame(opts), opts) {
             Decoded::More(Some(total)) => total.saturating_sub(self.buf.len()),
             _ => opts.buffer as usize,
         }
     }
 
-    fn frame(&self, opts: &SockOpts) -> packet::FrameConfig {
+    fn frame(&self, opts: &SockOpts) -> FrameConfig {
         let mut cfg = opts.frame_config();
         if let Some(next) = self.http_next {
             cfg.packet = next;
@@ -120,33 +201,85 @@ impl Inbound {
         cfg
     }
 
+    /// What the bytes at the front make under `cfg`: the decoder's answer,
+    /// taken on the first [`unknown_limit`] bytes while the packet's length
+    /// is unknown, and with the limits of the module docs as errors.
+    /// Resumes the decoder where the previous call left it.
+    #[inline(always)]
+    fn decide(&self, cfg: &FrameConfig, opts: &SockOpts) -> Decoded {
+        let limit = unknown_limit(opts);
+        let all = &self.buf[..];
+        let view = &all[..all.len().min(limit)];
+        let mut resume = self.resume.get();
+        // Changed in place where it must be: a packet's answer is large, and
+        // moving it costs the short packets more than deciding them.
+        let mut decoded = packet::decode_resuming(cfg, view, &mut resume);
+        if let Decoded::More(known) = decoded {
+            match known {
+                None if view.len() >= limit => {
+                    decoded = Decoded::Error(DecodeError::TooLarge);
+                }
+                Some(total) if opts.packet_size == 0 && total > MAX_UNFINISHED => {
+                    decoded = Decoded::Error(DecodeError::TooLarge);
+                }
+                // Known to be whole in the bytes past the view: take it from
+                // all of them (the hint is for a prefix, so it still holds).
+                Some(total) if total <= all.len() && view.len() < all.len() => {
+                    decoded = packet::decode_resuming(cfg, all, &mut resume);
+                }
+                _ => {}
+            }
+        }
+        self.resume.set(resume);
+        decoded
+    }
+
+    /// Drops `n` bytes from the front; the decoder starts over after them.
+    fn consume(&mut self, n: usize) -> BytesMut {
+        self.resume.take();
+        self.buf.split_to(n)
+    }
+
     /// The next packet for `recv(S, length)` (`length` counts only in raw
     /// mode), or `None` if more bytes are needed. A packet over
     /// `packet_size` or malformed is `emsgsize`, as `inet_drv` reports it.
     pub fn next_packet(&mut self, opts: &SockOpts, length: usize) -> Result<Option<Data>> {
+        if !self.rest.is_empty() {
+            if opts.packet != PacketType::Raw {
+                let rest = std::mem::take(&mut self.rest);
+                return Ok(Some(match opts.mode {
+                    Mode::Binary => Data::Binary(rest),
+                    Mode::List => Data::List(rest.to_vec()),
+                }));
+            }
+            // Raw now: the rest is the front of the stream.
+            let mut front = BytesMut::with_capacity(self.rest.len() + self.buf.len());
+            front.extend_from_slice(&std::mem::take(&mut self.rest));
+            front.extend_from_slice(&self.buf);
+            self.buf = front;
+            self.resume.take();
+        }
         if opts.packet == PacketType::Raw {
             if self.buf.is_empty() || self.buf.len() < length {
                 return Ok(None);
             }
             let n = if length == 0 { self.buf.len() } else { length };
-            let body = self.buf.split_to(n).freeze();
+            let body = self.consume(n).freeze();
             return Ok(Some(shape(body, opts)));
         }
         let cfg = self.frame(opts);
-        match packet::decode(&cfg, &self.buf) {
+        match self.decide(&cfg, opts) {
             Decoded::Packet { consumed, body } => {
-                let mut whole = self.buf.split_to(consumed).freeze();
+                let mut whole = self.consume(consumed).freeze();
                 let body = whole.split_off(body.start).slice(..body.end - body.start);
                 Ok(Some(shape(body, opts)))
             }
             Decoded::Http { consumed, packet } => {
                 // Drop the packet's bytes in place: no shared handle to count.
+                self.resume.take();
                 bytes::Buf::advance(&mut self.buf, consumed);
                 self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
                 Ok(Some(Data::Http(packet)))
-            }
-            Decoded::More(_) if opts.packet_size == 0 && self.buf.len() > MAX_UNFINISHED => {
-                Err(Error::Emsgsize)
             }
             Decoded::More(_) => Ok(None),
             Decoded::Error(_) => Err(Error::Emsgsize),
@@ -155,8 +288,37 @@ impl Inbound {
 
     /// Takes up to `max` raw bytes (for `Read` in raw mode).
     pub fn take(&mut self, max: usize) -> Bytes {
+        if let Some(rest) = self.take_rest(max) {
+            return rest;
+        }
         let n = max.min(self.buf.len());
-        self.buf.split_to(n).freeze()
+        self.consume(n).freeze()
+    }
+
+    /// Takes every byte waiting, after `owed` (bytes taken from the front
+    /// earlier and not handed out yet: the rest of a packet `Read` gave in
+    /// part), for a socket that gives its descriptor away
+    /// (`into_std_parts`). Copies only when both have bytes.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// let mut inbound = gen_tcp_core::inbound::Inbound::new();
+    /// inbound.extend(b"def");
+    /// assert_eq!(inbound.take_all(Bytes::from_static(b"abc")), &b"abcdef"[..]);
+    /// assert!(inbound.is_empty());
+    /// ```
+    pub fn take_all(&mut self, owed: Bytes) -> Bytes {
+        let rest = self.take(usize::MAX);
+        if owed.is_empty() {
+            return rest;
+        }
+        if rest.is_empty() {
+            return owed;
+        }
+        let mut both = BytesMut::with_capacity(owed.len() + rest.len());
+        both.extend_from_slice(&owed);
+        both.extend_from_slice(&rest);
+        both.freeze()
     }
 }
 
@@ -242,21 +404,41 @@ mod tests {
     fn a_large_announced_frame_is_not_reserved_before_it_arrives() {
         let mut o = opts(PacketType::Four, Mode::Binary);
         o.packet_size = 0;
-        let mut fds = [0; 2];
-        crate::syscall!(pipe(fds.as_mut_ptr())).unwrap();
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
         let header = (60u32 << 20).to_be_bytes();
-        crate::syscall!(write(fds[1], header.as_ptr().cast(), header.len())).unwrap();
-        crate::sys::set_nonblocking(fds[0]).unwrap();
+        std::io::Write::write_all(&mut &b, &header).unwrap();
         let mut i = Inbound::new();
-        assert_eq!(i.fill_from(fds[0], i.want(&o, 0)).unwrap(), 4);
+        assert_eq!(i.fill_from(&fd, i.want(&o, 0)).unwrap(), 4);
         assert_eq!(i.want(&o, 0), 60 << 20);
         // The body has not come: the read finds nothing, and what it
         // reserved for it stays within one MAX_READ.
-        let r = i.fill_from(fds[0], i.want(&o, 0));
+        let r = i.fill_from(&fd, i.want(&o, 0));
         assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
         assert!(i.buf.capacity() <= 2 * MAX_READ, "{}", i.buf.capacity());
-        crate::sys::close_fd(fds[0]);
-        crate::sys::close_fd(fds[1]);
+    }
+
+    #[test]
+    fn a_large_read_lands_in_the_spare_capacity_whole() {
+        // A read of more than MIN_READ goes to the uninitialised spare
+        // capacity; what arrives is what was sent.
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
+        let sent: Vec<u8> = (0..60_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::io::Write::write_all(&mut &b, &sent).unwrap();
+        let mut i = Inbound::new();
+        i.extend(b"head");
+        let mut got = 0;
+        while got < sent.len() {
+            got += i.fill_from(&fd, 4 * MIN_READ).unwrap();
+        }
+        assert_eq!(got, sent.len());
+        assert_eq!(&i.buf[..4], b"head");
+        assert_eq!(&i.buf[4..], &sent[..]);
     }
 
     #[test]

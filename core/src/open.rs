@@ -1,30 +1,34 @@
 //! Creating descriptors for `listen`, `connect` and `accept`, the same for
 //! both backends: family, `{ip}`/`{port}`/`{ifaddr}` binding, `{fd}`
 //! adoption, `{netns}`, `{bind_to_device}`, `{backlog}`, and connecting
-//! with a timeout.
+//! with a timeout; and taking a socket handed over whole
+//! ([`adopt_whole`], for `gen_tcp::from_std`).
 
 use crate::addr::{Family, SockAddr};
+use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
-use crate::options::CreateOpts;
+use crate::options::policy::{self, SetRule};
+use crate::options::{CreateOpts, Fd, Opt};
 use crate::sys::{self, Wait};
 use crate::syscall;
 use socket2::{Domain, Protocol, Socket, Type};
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
 /// is bound or connected (buffer sizes must be set before the handshake to
-/// count). `nodelay` on a `local` socket is the documented difference:
-/// `enotsup` on the `socket` backend, silently ignored on `inet`.
+/// count), under the same rules as `setopts` ([`policy::set_rule`]: e.g.
+/// `nodelay` on a `local` socket, `enotsup` on `socket`, ignored on `inet`).
 fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
     for opt in &c.opts {
-        if family == Family::Local && matches!(opt, crate::Opt::Nodelay(_)) {
-            match c.backend {
-                crate::InetBackend::Socket => return Err(Error::Enotsup),
-                crate::InetBackend::Inet => continue,
+        match policy::set_rule(c.backend, opt, family == Family::Local) {
+            SetRule::Apply => {
+                crate::sockopt::set_on(s, opt)
+                    .map_err(|e| policy::kernel_refusal(c.backend, opt, e))?;
             }
+            SetRule::Ignore => {}
+            SetRule::Refuse(e) => return Err(e),
         }
-        crate::sockopt::set_on(s, opt)?;
     }
     Ok(())
 }
@@ -56,6 +60,8 @@ fn in_netns<T: Send>(
     std::thread::scope(|scope| {
         scope
             .spawn(move || {
+                // SAFETY: `ns` is an open file for the call; setns changes
+                // only this short-lived thread's namespace.
                 syscall!(setns(ns.as_raw_fd(), libc::CLONE_NEWNET))?;
                 f()
             })
@@ -65,33 +71,119 @@ fn in_netns<T: Send>(
     })
 }
 
-fn adopt(fd: RawFd) -> Result<Socket> {
-    // `{fd, Fd}` hands the descriptor to gen_tcp, which closes it on close.
-    let mut ty: libc::c_int = 0;
-    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-    syscall!(getsockopt(
-        fd,
-        libc::SOL_SOCKET,
-        libc::SO_TYPE,
-        (&mut ty as *mut libc::c_int).cast(),
-        &mut len
-    ))
-    .map_err(|_| Error::Posix(libc::EBADF))?;
-    if ty != libc::SOCK_STREAM {
-        return Err(Error::Einval);
-    }
-    // SAFETY: the caller gives up `fd` by passing `{fd, Fd}`; it is an
-    // open stream socket (checked just above).
-    let s = unsafe { Socket::from_raw_fd(fd) };
+/// Takes the descriptor of `{fd, Fd}`: gen_tcp owns it from now on and
+/// closes it on close. One already taken by an earlier `listen`/`connect`
+/// is `ebadf`, as OTP answers for a descriptor that is not open.
+fn adopt(fd: &Fd) -> Result<Socket> {
+    let s = Socket::from(fd.take().ok_or(Error::Posix(libc::EBADF))?);
+    stream_socket(&s)?;
     s.set_nonblocking(true)?;
     s.set_cloexec(true)?;
     Ok(s)
 }
 
+/// `Ok` for a stream socket; `einval` for another socket (UDP, say),
+/// `enotsock` for a descriptor that is no socket at all, as OTP 25
+/// answers for `{fd, Fd}` on both backends.
+fn stream_socket(s: &Socket) -> Result<()> {
+    match s.r#type() {
+        Ok(t) if t == Type::STREAM => Ok(()),
+        Ok(_) => Err(Error::Einval),
+        Err(e) if e.raw_os_error() == Some(libc::ENOTSOCK) => Err(Error::Posix(libc::ENOTSOCK)),
+        Err(_) => Err(Error::Posix(libc::EBADF)),
+    }
+}
+
+/// A socket handed over whole, as [`adopt_whole`] found it.
+#[derive(Debug)]
+pub enum Adopted {
+    /// A listening socket: non-blocking, as `listen` leaves its own.
+    Listening(Descriptor),
+    /// A connected socket: blocking, as `connect` leaves its own.
+    Connected(Descriptor),
+}
+
+/// Takes a socket handed over whole by its owner (`gen_tcp::from_std`),
+/// as it is: bound, listening or connected, with its kernel options and
+/// backlog, made close-on-exec. It must be a TCP (`inet`, `inet6`) or
+/// unix (`local`) stream socket, listening or connected. `opts` are
+/// parsed as `listen`'s and `connect`'s (`{inet_backend, B}` first, or
+/// the default backend), and the kernel options among them are set, by
+/// the same rules; options that make a socket (`ip`, `port`, `ifaddr`,
+/// `backlog`, `fd`, a family, `netns`, `tcp_module`) have nothing to do
+/// with one that exists: `badarg`.
+///
+/// Refused: `enotsock` for a descriptor that is no socket, `einval` for
+/// another kind of socket (UDP, SCTP, ...) or family, `enotconn` for a
+/// stream socket neither listening nor connected. The descriptor is
+/// closed then: it was given up with the call.
+///
+/// ```
+/// use gen_tcp_core::open::{adopt_whole, Adopted};
+/// use gen_tcp_core::{Error, Opt};
+/// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let (adopted, _options) = adopt_whole(std_listener.into(), &[Opt::Nodelay(true)])?;
+/// assert!(matches!(adopted, Adopted::Listening(_)));
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(adopt_whole(udp.into(), &[]).unwrap_err(), Error::Einval);
+/// let file = std::fs::File::open("/dev/null")?;
+/// assert_eq!(adopt_whole(file.into(), &[]).unwrap_err().to_string(), "enotsock");
+/// let bound = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// assert_eq!(adopt_whole(bound.into(), &[Opt::Port(80)]).unwrap_err(), Error::Badarg);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn adopt_whole(fd: OwnedFd, opts: &[Opt]) -> Result<(Adopted, CreateOpts)> {
+    let c = CreateOpts::parse(opts)?;
+    if opts
+        .iter()
+        .any(|o| o.is_create_only() && !matches!(o, Opt::InetBackend(_)))
+    {
+        return Err(Error::Badarg);
+    }
+    let s = Socket::from(fd);
+    stream_socket(&s)?;
+    let domain = s.domain()?;
+    let family = if domain == Domain::UNIX {
+        Family::Local
+    } else if domain == Domain::IPV4 || domain == Domain::IPV6 {
+        if s.protocol()? != Some(Protocol::TCP) {
+            return Err(Error::Einval);
+        }
+        if domain == Domain::IPV4 {
+            Family::Inet
+        } else {
+            Family::Inet6
+        }
+    } else {
+        return Err(Error::Einval);
+    };
+    s.set_cloexec(true)?;
+    if let Some(dev) = &c.bind_to_device {
+        s.bind_device(Some(dev))?;
+    }
+    set_kernel_opts(&s, family, &c)?;
+    let adopted = adopted_as_it_is(s)?;
+    Ok((adopted, c))
+}
+
+/// A listening or connected stream socket, each in the blocking mode
+/// `listen` and `connect` leave theirs in.
+fn adopted_as_it_is(s: Socket) -> Result<Adopted> {
+    if s.is_listener()? {
+        s.set_nonblocking(true)?;
+        return Ok(Adopted::Listening(Descriptor::adopted(s)));
+    }
+    if s.peer_addr().is_err() {
+        return Err(Error::Posix(libc::ENOTCONN));
+    }
+    s.set_nonblocking(false)?;
+    Ok(Adopted::Connected(Descriptor::adopted(s)))
+}
+
 /// A listening descriptor for `listen(Port, Opts)`.
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let port = if port == 0 { c.port } else { Some(port) };
-    let s = match c.fd {
+    let s = match &c.fd {
         Some(fd) => {
             let s = adopt(fd)?;
             let family = c.family_for(Some(&sockname(&s)?));
@@ -124,7 +216,7 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
 /// A connected descriptor for `connect(Address, Port, Opts, Timeout)`:
 /// each address is tried in turn until one connects or `deadline` passes.
 pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) -> Result<Socket> {
-    if let Some(fd) = c.fd {
+    if let Some(fd) = &c.fd {
         let s = adopt(fd)?;
         let family = c.family_for(Some(&sockname(&s)?));
         set_kernel_opts(&s, family, c)?;
@@ -154,46 +246,41 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) ->
     Err(last)
 }
 
+/// Connects `s` to `addr` within `deadline`, leaving it blocking (see
+/// [`crate::descriptor`]): with no deadline, one blocking `connect`, as
+/// std's; with one, a non-blocking `connect` and a wait for it.
 fn connect_one(s: Socket, addr: &SockAddr, deadline: Option<Instant>) -> Result<Socket> {
-    match s.connect(&addr.to_socket2()?) {
-        Ok(()) => return Ok(s),
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
-            // A unix socket whose listener's queue is full: OTP answers eagain.
-            return Err(Error::Posix(libc::EAGAIN));
+    let fd = s.as_raw_fd();
+    let target = addr.to_socket2()?;
+    if deadline.is_none() {
+        sys::set_nonblocking(fd, false)?;
+        match s.connect(&target) {
+            Ok(()) => return Ok(s),
+            // Interrupted: the handshake goes on; wait for it below.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(connect_error(e)),
         }
-        Err(e) => return Err(e.into()),
+    } else {
+        sys::set_nonblocking(fd, true)?;
+        match s.connect(&target) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+            Err(e) => return Err(connect_error(e)),
+        }
     }
-    sys::wait_fd(s.as_raw_fd(), Wait::Write, deadline)?;
-    match s.take_error()? {
-        None => Ok(s),
-        Some(e) => Err(e.into()),
+    sys::wait_fd(fd, Wait::Write, deadline)?;
+    if let Some(e) = s.take_error()? {
+        return Err(e.into());
     }
+    sys::set_nonblocking(fd, false)?;
+    Ok(s)
 }
 
-/// Accepts one pending connection without blocking: `Ok(None)` when none
-/// is pending. `EMFILE`/`ENFILE` are `system_limit`; errors that concern
-/// only the connection being accepted (`ECONNABORTED`, ...) are skipped.
-pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
-    loop {
-        match syscall!(accept4(
-            listener,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK
-        )) {
-            // SAFETY: accept4 returned a new descriptor we now own.
-            Ok(fd) => return Ok(Some(unsafe { Socket::from_raw_fd(fd) })),
-            Err(e) => match e.raw_os_error() {
-                Some(libc::EAGAIN) => return Ok(None),
-                Some(libc::EINTR) | Some(libc::ECONNABORTED) | Some(libc::EPROTO) => continue,
-                // The listener was closed under us (`close_keep_number`).
-                Some(libc::EINVAL) | Some(libc::ENOTSOCK) | Some(libc::EBADF) => {
-                    return Err(Error::Closed)
-                }
-                _ => return Err(e.into()),
-            },
-        }
+fn connect_error(e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        // A unix socket whose listener's queue is full: OTP answers eagain.
+        Some(libc::EAGAIN) => Error::Posix(libc::EAGAIN),
+        _ => e.into(),
     }
 }
 
@@ -201,16 +288,18 @@ pub fn accept(listener: RawFd) -> Result<Option<Socket>> {
 /// `listener` until `deadline` (`timeout`). `check` runs before each
 /// attempt, so a listen socket closed meanwhile answers from it; errors
 /// such as `system_limit` come back at once, never retried in a spin.
+/// A pending connection is one `accept4`, as std's; with none, the wait
+/// is a `poll` that `close` of the listen socket ends.
 pub fn accept_within(
-    listener: RawFd,
+    listener: &Descriptor,
     deadline: Option<Instant>,
     mut check: impl FnMut() -> Result<()>,
-) -> Result<Socket> {
+) -> Result<Descriptor> {
     loop {
         check()?;
-        match accept(listener)? {
+        match listener.accept()? {
             Some(s) => return Ok(s),
-            None => sys::wait_fd(listener, Wait::Read, deadline)?,
+            None => listener.wait(Wait::Read, deadline)?,
         }
     }
 }
@@ -223,9 +312,4 @@ pub fn sockname(s: &Socket) -> Result<SockAddr> {
 /// The peer address of a descriptor.
 pub fn peername(s: &Socket) -> Result<SockAddr> {
     Ok(SockAddr::from_socket2(&s.peer_addr()?))
-}
-
-/// True for a unix domain socket.
-pub fn is_local(s: &Socket) -> bool {
-    s.domain().is_ok_and(|d| d == Domain::UNIX)
 }

@@ -10,6 +10,10 @@
 //! When a process ends (its thread exits), the sockets it controls are
 //! closed, as in Erlang where a port dies with its owner.
 //!
+//! A process may also read its mailbox as a `crossbeam_channel::Receiver`
+//! ([`mailbox_channel`]), to wait on its messages, timers and channels of
+//! its own at once with `crossbeam_channel::select!`.
+//!
 //! ```
 //! use gen_tcp_core::process::{receive, self_pid, spawn, Message};
 //! use std::time::Duration;
@@ -21,18 +25,29 @@
 //! }
 //! ```
 
+mod channel;
+pub(crate) mod mailbox;
+
 use crate::data::Data;
 use crate::error::Error;
 use crate::socket::Socket;
-use parking_lot::{Condvar, Mutex};
+use mailbox::{become_process, current, lookup, new_process, Process};
 use std::any::Any;
-use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-/// A process identifier.
+/// A process identifier, as Erlang's `pid()`: names one thread started by
+/// [`spawn`] (or any thread that asked for [`self_pid`]) for as long as it
+/// runs, and is never reused.
+///
+/// ```
+/// use gen_tcp_core::process::{self_pid, spawn_with_handle};
+/// let (child, done) = spawn_with_handle(self_pid);
+/// assert_eq!(done.join().unwrap(), child); // the child saw its own pid
+/// assert_ne!(child, self_pid());
+/// assert!(!child.is_alive()); // its thread has ended
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pid(u64);
 
@@ -48,7 +63,24 @@ impl fmt::Display for Pid {
     }
 }
 
-/// A message in a process's mailbox.
+/// A message in a process's mailbox: what an active socket sends its
+/// controlling process, or any value another process sent.
+///
+/// More kinds of message may be added (Erlang's sockets have more, such
+/// as `{tcp_error, ...}` variants of other protocols), so a `match` needs
+/// a catch-all arm.
+///
+/// ```
+/// use gen_tcp_core::process::{receive, self_pid, Message};
+/// use std::time::Duration;
+/// self_pid().send_user("hello");
+/// match receive(Some(Duration::from_secs(5))) {
+///     Some(Message::User(v)) => assert_eq!(v.downcast_ref::<&str>(), Some(&"hello")),
+///     Some(other) => panic!("unexpected {other:?}"),
+///     None => panic!("nothing arrived"),
+/// }
+/// ```
+#[non_exhaustive]
 pub enum Message {
     /// `{tcp, Socket, Data}`: a packet from an active socket.
     Tcp(Socket, Data),
@@ -64,6 +96,11 @@ pub enum Message {
 
 impl Message {
     /// The socket this message is about, if any.
+    ///
+    /// ```
+    /// use gen_tcp_core::process::Message;
+    /// assert!(Message::User(Box::new(1)).socket().is_none());
+    /// ```
     pub fn socket(&self) -> Option<&Socket> {
         match self {
             Message::Tcp(s, _)
@@ -87,201 +124,44 @@ impl fmt::Debug for Message {
     }
 }
 
-/// Something that must be told when its owner process ends (a socket).
-pub trait OwnedResource: Send + Sync {
-    /// The owner `pid` ended; close if it is still the owner.
-    fn owner_exited(&self, pid: Pid);
-}
-
-/// A process: its mailbox and what it owns.
-pub struct Process {
-    pid: Pid,
-    alive: AtomicBool,
-    queue: Mutex<VecDeque<Message>>,
-    ready: Condvar,
-    owned: Mutex<Vec<Weak<dyn OwnedResource>>>,
-}
-
-impl Process {
-    fn new(pid: Pid) -> Arc<Process> {
-        Arc::new(Process {
-            pid,
-            alive: AtomicBool::new(true),
-            queue: Mutex::new(VecDeque::new()),
-            ready: Condvar::new(),
-            owned: Mutex::new(Vec::new()),
-        })
-    }
-
-    /// This process's pid.
-    pub fn pid(&self) -> Pid {
-        self.pid
-    }
-
-    /// True until the process's thread ends.
-    pub fn is_alive(&self) -> bool {
-        self.alive.load(Ordering::Acquire)
-    }
-
-    /// Appends a message (dropped if the process has ended, as in Erlang).
-    pub fn deliver(&self, msg: Message) {
-        let mut q = self.queue.lock();
-        // Checked under the lock: `exit` empties the mailbox under it after
-        // marking the process dead, so no message (which may hold a socket,
-        // and so the socket's owner, this process) outlives the process.
-        if !self.is_alive() {
-            return;
-        }
-        q.push_back(msg);
-        drop(q);
-        self.ready.notify_one();
-    }
-
-    /// Records that this process owns `r`, to be told when it ends. A
-    /// process that has already ended (it may end while `r` is being given
-    /// to it) tells `r` at once, so nothing stays owned by a dead process.
-    pub fn link(&self, r: Weak<dyn OwnedResource>) {
-        {
-            let mut owned = self.owned.lock();
-            // `exit` marks the process dead before it takes this list, so
-            // under the lock either `exit` will see `r` or we see it dead.
-            if self.is_alive() {
-                owned.retain(|w| w.strong_count() > 0);
-                owned.push(r);
-                return;
-            }
-        }
-        if let Some(r) = r.upgrade() {
-            r.owner_exited(self.pid);
-        }
-    }
-
-    /// Moves every message about `socket` from this mailbox to `to`'s, in
-    /// order (what `controlling_process` does in active mode).
-    pub fn move_socket_messages(&self, socket: &Socket, to: &Process) {
-        let moved: Vec<Message> = {
-            let mut q = self.queue.lock();
-            let mut moved = Vec::new();
-            let mut kept = VecDeque::with_capacity(q.len());
-            for m in q.drain(..) {
-                if m.socket() == Some(socket) {
-                    moved.push(m);
-                } else {
-                    kept.push_back(m);
-                }
-            }
-            *q = kept;
-            moved
-        };
-        if !moved.is_empty() {
-            let mut q = to.queue.lock();
-            if to.is_alive() {
-                q.extend(moved);
-                drop(q);
-                to.ready.notify_one();
-            }
-        }
-    }
-
-    /// Number of messages waiting.
-    pub fn mailbox_len(&self) -> usize {
-        self.queue.lock().len()
-    }
-
-    fn take_first(
-        &self,
-        matches: &mut dyn FnMut(&Message) -> bool,
-        timeout: Option<Duration>,
-    ) -> Option<Message> {
-        let deadline = timeout.map(|t| Instant::now() + t);
-        let mut q = self.queue.lock();
-        // Messages already looked at are not looked at again on wake-up.
-        let mut scanned = 0;
-        loop {
-            if let Some(i) = q.iter().skip(scanned).position(&mut *matches) {
-                return q.remove(scanned + i);
-            }
-            scanned = q.len();
-            match deadline {
-                None => self.ready.wait(&mut q),
-                Some(d) => {
-                    if self.ready.wait_until(&mut q, d).timed_out() {
-                        let i = q.iter().skip(scanned).position(&mut *matches)?;
-                        return q.remove(scanned + i);
-                    }
-                }
-            }
-        }
-    }
-
-    fn exit(&self) {
-        self.alive.store(false, Ordering::Release);
-        registry().lock().remove(&self.pid.0);
-        let owned = std::mem::take(&mut *self.owned.lock());
-        for r in owned.iter().filter_map(Weak::upgrade) {
-            r.owner_exited(self.pid);
-        }
-        // Messages may hold sockets; drop them outside the lock.
-        let msgs = std::mem::take(&mut *self.queue.lock());
-        drop(msgs);
-    }
-}
-
-fn registry() -> &'static Mutex<HashMap<u64, Arc<Process>>> {
-    static REGISTRY: OnceLock<Mutex<HashMap<u64, Arc<Process>>>> = OnceLock::new();
-    REGISTRY.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn new_process() -> Arc<Process> {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let p = Process::new(Pid(NEXT.fetch_add(1, Ordering::Relaxed)));
-    registry().lock().insert(p.pid.0, p.clone());
-    p
-}
-
-/// Ends the process when its thread ends.
-struct Current(Arc<Process>);
-
-impl Drop for Current {
-    fn drop(&mut self) {
-        self.0.exit();
-    }
-}
-
-thread_local! {
-    static CURRENT: OnceLock<Current> = const { OnceLock::new() };
-}
-
-/// The calling thread's process (created on first use).
-pub fn current() -> Arc<Process> {
-    CURRENT
-        .try_with(|c| c.get_or_init(|| Current(new_process())).0.clone())
-        // The thread is ending (a socket closing as its owner exits): the
-        // process is gone, so act as a process that has already ended.
-        .unwrap_or_else(|_| {
-            let p = Process::new(Pid(u64::MAX));
-            p.alive.store(false, Ordering::Release);
-            p
-        })
-}
-
-/// The calling thread's pid, as Erlang's `self()`.
+/// The calling thread's pid, as Erlang's `self()`. A thread not started
+/// by [`spawn`] becomes a process the first time it asks.
+///
+/// ```
+/// use gen_tcp_core::process::self_pid;
+/// assert_eq!(self_pid(), self_pid());
+/// assert!(self_pid().is_alive());
+/// ```
 pub fn self_pid() -> Pid {
-    current().pid
+    current().pid()
 }
 
 impl Pid {
     /// The process, if it is alive.
-    pub fn process(self) -> Option<Arc<Process>> {
-        registry().lock().get(&self.0).cloned()
+    pub(crate) fn process(self) -> Option<Arc<Process>> {
+        lookup(self)
     }
 
     /// True while the process's thread runs.
+    ///
+    /// ```
+    /// use gen_tcp_core::process::spawn_with_handle;
+    /// let (pid, done) = spawn_with_handle(|| ());
+    /// done.join().unwrap();
+    /// assert!(!pid.is_alive());
+    /// ```
     pub fn is_alive(self) -> bool {
         self.process().is_some_and(|p| p.is_alive())
     }
 
     /// Sends a message (Erlang's `Pid ! Msg`); lost if the process ended.
+    ///
+    /// ```
+    /// use gen_tcp_core::process::{receive, self_pid, Message};
+    /// use std::time::Duration;
+    /// self_pid().send(Message::User(Box::new(7u8)));
+    /// assert!(matches!(receive(Some(Duration::ZERO)), Some(Message::User(_))));
+    /// ```
     pub fn send(self, msg: Message) {
         if let Some(p) = self.process() {
             p.deliver(msg);
@@ -289,12 +169,31 @@ impl Pid {
     }
 
     /// Sends any value as a [`Message::User`].
+    ///
+    /// ```
+    /// use gen_tcp_core::process::{receive, self_pid, Message};
+    /// use std::time::Duration;
+    /// self_pid().send_user(String::from("hi"));
+    /// let Some(Message::User(v)) = receive(Some(Duration::ZERO)) else { panic!() };
+    /// assert_eq!(*v.downcast::<String>().unwrap(), "hi");
+    /// ```
     pub fn send_user<T: Any + Send>(self, value: T) {
         self.send(Message::User(Box::new(value)))
     }
 }
 
 /// Starts `f` in a new process (thread) and returns its pid at once.
+/// The sockets the new process opens, accepts or is given are closed when
+/// `f` returns (or panics).
+///
+/// ```
+/// use gen_tcp_core::process::{receive, self_pid, spawn, Message};
+/// use std::time::Duration;
+/// let parent = self_pid();
+/// let child = spawn(move || parent.send_user(self_pid()));
+/// let Some(Message::User(v)) = receive(Some(Duration::from_secs(5))) else { panic!() };
+/// assert_eq!(*v.downcast::<gen_tcp_core::Pid>().unwrap(), child);
+/// ```
 ///
 /// # Panics
 /// As `std::thread::spawn`, when the OS cannot start a thread.
@@ -304,6 +203,12 @@ pub fn spawn<F: FnOnce() + Send + 'static>(f: F) -> Pid {
 
 /// Starts `f` in a new process and returns its pid and a join handle.
 ///
+/// ```
+/// use gen_tcp_core::process::spawn_with_handle;
+/// let (_pid, done) = spawn_with_handle(|| 6 * 7);
+/// assert_eq!(done.join().unwrap(), 42);
+/// ```
+///
 /// # Panics
 /// As `std::thread::spawn`, when the OS cannot start a thread.
 pub fn spawn_with_handle<T, F>(f: F) -> (Pid, std::thread::JoinHandle<T>)
@@ -312,13 +217,11 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let p = new_process();
-    let pid = p.pid;
+    let pid = p.pid();
     let started = std::thread::Builder::new()
         .name(format!("process {pid:?}"))
         .spawn(move || {
-            CURRENT.with(|c| {
-                let _ = c.set(Current(p));
-            });
+            become_process(p);
             f()
         });
     match started {
@@ -336,25 +239,97 @@ where
 
 /// Takes the first message of the caller's mailbox, waiting up to
 /// `timeout` (`None` = infinity). `None` when the time is up.
+///
+/// ```
+/// use gen_tcp_core::process::receive;
+/// use std::time::Duration;
+/// assert!(receive(Some(Duration::ZERO)).is_none()); // an empty mailbox
+/// ```
 pub fn receive(timeout: Option<Duration>) -> Option<Message> {
-    current().take_first(&mut |_| true, timeout)
+    current().take(&mut |_| true, timeout)
 }
 
 /// Takes the first message for which `matches` is true (a selective
 /// receive); other messages stay, in order.
+///
+/// ```
+/// use gen_tcp_core::process::{receive, receive_match, self_pid, Message};
+/// use std::time::Duration;
+/// let me = self_pid();
+/// me.send_user(1u32);
+/// me.send_user(2u32);
+/// let two = |m: &Message| matches!(m, Message::User(v) if v.downcast_ref() == Some(&2u32));
+/// assert!(receive_match(two, Some(Duration::ZERO)).is_some());
+/// // 1 is still there.
+/// assert!(receive(Some(Duration::ZERO)).is_some());
+/// ```
 pub fn receive_match<F: FnMut(&Message) -> bool>(
     mut matches: F,
     timeout: Option<Duration>,
 ) -> Option<Message> {
-    current().take_first(&mut matches, timeout)
+    current().take(&mut matches, timeout)
 }
 
-/// Takes the first message about `socket`.
+/// Takes the first message about `socket` (`{tcp, Socket, _}`,
+/// `{tcp_closed, Socket}`, ...), leaving the others in order.
 pub fn receive_from(socket: &Socket, timeout: Option<Duration>) -> Option<Message> {
     receive_match(|m| m.socket() == Some(socket), timeout)
 }
 
+/// The caller's mailbox as a channel, to read with `recv` or in a
+/// `crossbeam_channel::select!` beside timers and other channels.
+///
+/// From the first call on, every message for the process (from its
+/// sockets, or sent with [`Pid::send`]) goes into this channel, in the
+/// order it is delivered, after the messages already waiting, which move
+/// into it first. Later calls return the same channel. It stays the
+/// process's mailbox until the process ends.
+///
+/// [`receive`], [`receive_match`] and [`receive_from`] keep working: they
+/// read the same channel, so a program may `select!` in one place and
+/// `receive_from` in another. A selective receive leaves the messages it
+/// passes over in front, in order, and `controlling_process` moves a
+/// socket's waiting messages out of the channel to the new owner, in
+/// order, as they do with a mailbox. These guarantees of order hold while
+/// the process's own thread is the only one reading the channel, as only
+/// it reads its mailbox; another thread reading a clone at the same time
+/// may take a message out of its turn (no message is lost or taken twice).
+///
+/// ```
+/// use gen_tcp_core::process::{mailbox_channel, receive, self_pid, spawn, Message};
+/// use crossbeam_channel::{select, tick};
+/// use std::time::Duration;
+///
+/// let me = self_pid();
+/// me.send_user("already waiting");
+/// let mailbox = mailbox_channel();
+/// spawn(move || me.send_user(42u32));
+/// let ticks = tick(Duration::from_millis(10));
+/// let mut seen = Vec::new();
+/// while seen.len() < 2 {
+///     select! {
+///         recv(mailbox) -> msg => match msg {
+///             Ok(Message::User(v)) => seen.push(format!("{v:?}")),
+///             other => panic!("{other:?}"),
+///         },
+///         recv(ticks) -> _ => {} // a timer beside the mailbox
+///     }
+/// }
+/// // `receive` reads the same channel.
+/// me.send_user(7u8);
+/// assert!(matches!(receive(Some(Duration::from_secs(5))), Some(Message::User(_))));
+/// ```
+pub fn mailbox_channel() -> crossbeam_channel::Receiver<Message> {
+    current().channel()
+}
+
 /// Number of messages in the caller's mailbox.
+///
+/// ```
+/// use gen_tcp_core::process::{mailbox_len, self_pid};
+/// self_pid().send_user(());
+/// assert_eq!(mailbox_len(), 1);
+/// ```
 pub fn mailbox_len() -> usize {
     current().mailbox_len()
 }
@@ -362,6 +337,7 @@ pub fn mailbox_len() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn selective_receive_keeps_the_rest_in_order() {
@@ -393,23 +369,10 @@ mod tests {
         assert!(!pid.is_alive());
     }
 
-    struct Told(Mutex<Vec<Pid>>);
-
-    impl OwnedResource for Told {
-        fn owner_exited(&self, pid: Pid) {
-            self.0.lock().push(pid);
-        }
-    }
-
     #[test]
-    fn a_resource_given_to_an_ended_process_is_told() {
-        let (pid, h) = spawn_with_handle(current);
-        let p = h.join().unwrap();
-        assert!(!p.is_alive());
-        let r: Arc<Told> = Arc::new(Told(Mutex::new(Vec::new())));
-        let weak: Weak<dyn OwnedResource> = Arc::downgrade(&(r.clone() as Arc<dyn OwnedResource>));
-        p.link(weak);
-        assert_eq!(*r.0.lock(), [pid]);
+    fn the_longest_timeout_is_a_timeout_not_a_panic() {
+        self_pid().send_user(1u8);
+        assert!(receive(Some(Duration::MAX)).is_some());
     }
 
     #[test]

@@ -1,22 +1,30 @@
-//! The socket handle users hold, and the [`Port`] trait each backend implements.
+//! The socket handle users hold. What a backend implements behind it is in
+//! [`crate::port`].
 
 use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::{Data, IoData};
 use crate::error::{Error, Result};
+use crate::observe::trace::{self, Size, Timeout};
+use crate::observe::{SocketInfo, Status, Watch};
 use crate::options::{Opt, OptName};
-use crate::process::{self, OwnedResource, Pid, Process};
+use crate::port::Port;
+use crate::process::Pid;
 use crate::stats::Stat;
-use parking_lot::Mutex;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How `shutdown` closes a socket: `read`, `write` or `read_write`.
+///
+/// ```
+/// use gen_tcp_core::Shutdown;
+/// assert_eq!(std::net::Shutdown::from(Shutdown::ReadWrite), std::net::Shutdown::Both);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shutdown {
     /// `read`: no more reading.
@@ -29,6 +37,10 @@ pub enum Shutdown {
 
 impl Shutdown {
     /// The `libc::SHUT_*` value.
+    ///
+    /// ```
+    /// assert_eq!(gen_tcp_core::Shutdown::Write.how(), libc::SHUT_WR);
+    /// ```
     pub fn how(self) -> i32 {
         match self {
             Shutdown::Read => libc::SHUT_RD,
@@ -38,13 +50,14 @@ impl Shutdown {
     }
 }
 
-/// A socket's identity, unique in the process for its lifetime.
+/// A socket's identity, unique in the program for its lifetime: the `N`
+/// of `#Port<0.N>`, usable as a map key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SocketId(u64);
 
 impl SocketId {
-    /// A new, never-used id.
-    pub fn next() -> SocketId {
+    /// A new, never-used id (backends reach it as `SocketIdExt::next`).
+    pub(crate) fn fresh() -> SocketId {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         SocketId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
@@ -55,196 +68,268 @@ impl SocketId {
     }
 }
 
-/// The controlling process of a socket.
+impl From<Shutdown> for std::net::Shutdown {
+    fn from(how: Shutdown) -> std::net::Shutdown {
+        match how {
+            Shutdown::Read => std::net::Shutdown::Read,
+            Shutdown::Write => std::net::Shutdown::Write,
+            Shutdown::ReadWrite => std::net::Shutdown::Both,
+        }
+    }
+}
+
+/// A gen_tcp socket: a listen socket or a connection, on either backend.
 ///
-/// Active messages go through [`Owner::deliver`], and
-/// `controlling_process` through [`Owner::transfer`]; both take the same
-/// lock, so a transfer moves the old owner's messages for this socket to
-/// the new owner in order and no message can slip in between.
-pub struct Owner {
-    process: Mutex<Arc<Process>>,
-}
-
-impl Owner {
-    /// The calling process owns the new socket.
-    pub fn new_for_caller() -> Owner {
-        Owner {
-            process: Mutex::new(process::current()),
-        }
-    }
-
-    /// The owner's pid.
-    pub fn pid(&self) -> Pid {
-        self.process.lock().pid()
-    }
-
-    /// Sends `msg` to the owner.
-    pub fn deliver(&self, msg: process::Message) {
-        self.process.lock().deliver(msg)
-    }
-
-    /// Runs `f` with the owner locked: deliveries made inside `f` through
-    /// the given process keep their order against a concurrent transfer.
-    pub fn with<R>(&self, f: impl FnOnce(&Process) -> R) -> R {
-        f(&self.process.lock())
-    }
-
-    /// `controlling_process(Socket, To)`: only the owner may call it
-    /// (`not_owner`). A dead `To` is `badarg` on `inet`; on `socket`, OTP
-    /// answers `ok` and the socket closes, as its new owner is gone.
-    pub fn transfer(&self, socket: &Socket, to: Pid) -> Result<()> {
-        let caller = process::self_pid();
-        let mut owner = self.process.lock();
-        if owner.pid() != caller {
-            return Err(Error::NotOwner);
-        }
-        if to == caller {
-            return Ok(());
-        }
-        let Some(new) = to.process().filter(|p| p.is_alive()) else {
-            return match socket.backend() {
-                InetBackend::Inet => Err(Error::Badarg),
-                InetBackend::Socket => {
-                    drop(owner);
-                    let _ = socket.port().close();
-                    Ok(())
-                }
-            };
-        };
-        owner.move_socket_messages(socket, &new);
-        *owner = new.clone();
-        drop(owner);
-        // Linked with the owner unlocked: if `new` has ended meanwhile,
-        // `link` closes the socket at once (through `owner_exited`).
-        new.link(socket.as_owned());
-        Ok(())
-    }
-}
-
-/// What a backend implements for each socket (a listen socket or a
-/// connected one). The gen_tcp front calls these; the shared pieces
-/// (options, framing, owner, counters) live in this crate.
-pub trait Port: OwnedResource + Send + Sync + 'static {
-    /// The socket's id.
-    fn id(&self) -> SocketId;
-    /// The backend this socket runs on.
-    fn backend(&self) -> InetBackend;
-    /// The controlling process.
-    fn owner(&self) -> &Owner;
-    /// `accept/2` on a listen socket.
-    fn accept(&self, timeout: Option<Duration>) -> Result<Socket>;
-    /// `send/2`: the chunks, in order, framed by `{packet, _}`.
-    fn send(&self, chunks: &[&[u8]]) -> Result<()>;
-    /// `recv/3`.
-    fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data>;
-    /// Reads up to `buf.len()` bytes of what `recv(S, 0)` would deliver,
-    /// keeping the rest for the next call; `Ok(0)` at end of stream.
-    fn read_into(&self, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize>;
-    /// `close/1`.
-    fn close(&self) -> Result<()>;
-    /// `shutdown/2`.
-    fn shutdown(&self, how: Shutdown) -> Result<()>;
-    /// `inet:setopts/2`.
-    fn setopts(&self, opts: &[Opt]) -> Result<()>;
-    /// `inet:getopts/2`.
-    fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>>;
-    /// `inet:peername/1`.
-    fn peername(&self) -> Result<SockAddr>;
-    /// `inet:sockname/1`.
-    fn sockname(&self) -> Result<SockAddr>;
-    /// `inet:getstat/2`.
-    fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>>;
-    /// The descriptor (kept valid, though unusable, after `close`).
-    fn raw_fd(&self) -> RawFd;
-    /// True once the socket is closed.
-    fn is_closed(&self) -> bool;
-    /// Closes because the owner process ended (it must not block the
-    /// ending thread); `close` unless a backend needs otherwise.
-    fn close_on_owner_exit(&self) {
-        let _ = self.close();
-    }
-}
-
-/// A port dies with its owner: when the owner process ends, the socket is
-/// closed (unless it was given to another process meanwhile).
-impl<T: Port> OwnedResource for T {
-    fn owner_exited(&self, pid: Pid) {
-        if self.owner().pid() == pid {
-            self.close_on_owner_exit();
-        }
-    }
-}
-
-/// A gen_tcp socket: a listen socket or a connection.
+/// A `Socket` is a handle, as an Erlang port term is: cheap to clone,
+/// every clone is the same socket, and it is `Send + Sync`, so any thread
+/// may use it. What ends the socket is not the handles but its life:
 ///
-/// Cheap to clone; every clone is the same socket (as an Erlang port
-/// term copied between processes). `Send + Sync`, so it can be given to
-/// another process.
+/// - [`close`](Socket::close) closes it at once, for every handle;
+/// - it closes when its controlling process (the thread that opened or
+///   accepted it, or the one it was given to with
+///   [`controlling_process`](Socket::controlling_process)) ends;
+/// - when the last handle is dropped, a passive socket is closed; an
+///   active one lives on while the backend reads for it, since every
+///   message it delivers carries a new handle.
+///
+/// Every operation is a method here and a function of the `gen_tcp`
+/// crate (`gen_tcp::send(&s, ..)` is `s.send(..)`); errors are
+/// [`Error`]s with Erlang's names. `std::io::Read` and `Write` work on
+/// `Socket` and `&Socket`.
+///
+/// With `{debug, true}`, each call is traced through the `log` facade
+/// ([`crate::observe::trace`]).
+///
+/// # Clones are the same socket
+///
+/// `clone` is how an Erlang program shares a port: every clone is the
+/// same socket, with one buffer, one output queue, one owner, and a
+/// `close` through any of them closes it for all. It is not
+/// `TcpStream::try_clone`, which duplicates the descriptor: there, each
+/// value owns a descriptor and the socket ends with the last of them.
+/// Here there is no `try_clone`, as nothing can fail; a duplicate
+/// descriptor for std is `socket.as_fd().try_clone_to_owned()`, which
+/// reads and writes the kernel's socket behind gen_tcp's back (its
+/// buffer, its queue, its active reading), and keeps the connection open
+/// after gen_tcp closes its own descriptor. To leave gen_tcp for std
+/// altogether, [`into_std`](Socket::into_std) gives the descriptor away
+/// with nothing lost.
 #[derive(Clone)]
 pub struct Socket {
-    port: Arc<dyn Port>,
+    pub(crate) port: Arc<dyn Port>,
+}
+
+/// Returns `$result` after tracing the call, when the socket traces; the
+/// call's text is only made then (the cost otherwise is one relaxed load).
+macro_rules! traced {
+    ($socket:expr, $result:expr, $($call:tt)*) => {{
+        let result = $result;
+        if $socket.tracing() {
+            trace::call($socket, format_args!($($call)*), result.as_ref());
+        }
+        result
+    }};
 }
 
 impl Socket {
-    /// Wraps a backend's port and links it to its owner process, so that
-    /// the socket is closed when the owner ends.
-    pub fn new(port: Arc<dyn Port>) -> Socket {
-        let s = Socket { port };
-        if let Some(p) = s.port.owner().pid().process() {
-            p.link(s.as_owned());
-        }
-        s
-    }
-
-    /// Another handle to a port that [`Socket::new`] already wrapped,
-    /// without linking it to its owner again: what a backend uses to name
-    /// the socket in the messages it delivers (`{tcp, Socket, Data}`).
-    pub fn from_port(port: Arc<dyn Port>) -> Socket {
-        Socket { port }
-    }
-
-    fn as_owned(&self) -> std::sync::Weak<dyn OwnedResource> {
-        let weak: std::sync::Weak<dyn Port> = Arc::downgrade(&self.port);
-        weak
-    }
-
-    /// The backend's port.
-    pub fn port(&self) -> &dyn Port {
-        &*self.port
-    }
-
-    /// The socket's id.
+    /// The socket's id, unique for as long as the program runs.
     pub fn id(&self) -> SocketId {
         self.port.id()
     }
 
-    /// The backend this socket runs on.
+    /// The backend this socket runs on (`{inet_backend, _}`).
     pub fn backend(&self) -> InetBackend {
         self.port.backend()
     }
 
-    /// The controlling process.
+    /// The controlling process: the one active messages go to, whose end
+    /// closes the socket.
     pub fn owner(&self) -> Pid {
         self.port.owner().pid()
     }
 
-    /// `controlling_process(Socket, Pid)`.
-    pub fn controlling_process(&self, to: Pid) -> Result<()> {
-        if self.port.is_closed() {
-            return Err(Error::Closed);
+    /// True once the socket is closed: by [`close`](Socket::close), by its
+    /// owner's end, or by a failure the backend has reported as closing it.
+    pub fn is_closed(&self) -> bool {
+        self.port.is_closed()
+    }
+
+    /// `accept(ListenSocket, Timeout)`: the next connection on this listen
+    /// socket (`timeout` when none comes in time, `closed` when the listen
+    /// socket is closed). The caller owns the new socket.
+    pub fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
+        let timeout = finite(timeout);
+        let accepted = {
+            let _accepting = self.watch().accepting();
+            self.port.accept(timeout)
+        };
+        if let Ok(s) = &accepted {
+            self.pass_debug_to(s);
         }
-        self.port.owner().transfer(self, to)
+        traced!(self, accepted, "gen_tcp:accept({self:?}, {})", Timeout(timeout))
     }
 
-    /// `send(Socket, Packet)`.
+    /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
-        self.port.send(&data.slices())
+        match data.single() {
+            // One buffer: no list of slices to allocate.
+            Some(one) => traced!(
+                self,
+                self.port.send(&[one]),
+                "gen_tcp:send({self:?}, {})",
+                Size(one.len())
+            ),
+            None => {
+                let slices = data.slices();
+                let size = || Size(slices.iter().map(|s| s.len()).sum());
+                traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
+            }
+        }
     }
 
-    /// `recv(Socket, Length, Timeout)`.
+    /// `recv(Socket, Length, Timeout)` on a passive socket.
     pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
-        self.port.recv(length, timeout)
+        let timeout = finite(timeout);
+        let got = self.port.recv(length, timeout);
+        traced!(self, got, "gen_tcp:recv({self:?}, {length}, {})", Timeout(timeout))
     }
+
+    /// `close(Socket)`: closes the socket for every handle.
+    pub fn close(&self) -> Result<()> {
+        traced!(self, self.port.close(), "gen_tcp:close({self:?})")
+    }
+
+    /// `shutdown(Socket, How)`.
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let how_name = match how {
+            Shutdown::Read => "read",
+            Shutdown::Write => "write",
+            Shutdown::ReadWrite => "read_write",
+        };
+        traced!(self, self.port.shutdown(how), "gen_tcp:shutdown({self:?}, {how_name})")
+    }
+
+    /// `controlling_process(Socket, Pid)`: only the owner may call it
+    /// (`not_owner`); in active mode the caller's messages for the socket
+    /// move to the new owner, in order.
+    pub fn controlling_process(&self, to: Pid) -> Result<()> {
+        let moved = if self.port.is_closed() {
+            Err(Error::Closed)
+        } else {
+            self.port.owner().transfer(self, to)
+        };
+        traced!(self, moved, "gen_tcp:controlling_process({self:?}, {to})")
+    }
+
+    /// `inet:setopts(Socket, Options)`.
+    pub fn setopts(&self, opts: &[Opt]) -> Result<()> {
+        let was_tracing = self.tracing();
+        let set = self.port.setopts(opts);
+        if opts.iter().any(|o| matches!(o, Opt::Debug(_))) {
+            // As the option now is, whether all of `opts` were set or not.
+            self.watch().set_tracing(self.debug_option());
+        }
+        if was_tracing || self.tracing() {
+            trace::call(self, format_args!("inet:setopts({self:?}, {opts:?})"), set.as_ref());
+        }
+        set
+    }
+
+    /// `inet:getopts(Socket, Names)`.
+    pub fn getopts(&self, names: &[OptName]) -> Result<Vec<Opt>> {
+        traced!(self, self.port.getopts(names), "inet:getopts({self:?}, {names:?})")
+    }
+
+    /// `inet:peername(Socket)`.
+    pub fn peername(&self) -> Result<SockAddr> {
+        traced!(self, self.port.peername(), "inet:peername({self:?})")
+    }
+
+    /// `inet:sockname(Socket)`.
+    pub fn sockname(&self) -> Result<SockAddr> {
+        traced!(self, self.port.sockname(), "inet:sockname({self:?})")
+    }
+
+    /// `inet:getstat(Socket, Stats)`; an empty list asks for all of them
+    /// (`inet:getstat/1`).
+    pub fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
+        let stats = if stats.is_empty() {
+            &Stat::ALL[..]
+        } else {
+            stats
+        };
+        traced!(self, self.port.getstat(stats), "inet:getstat({self:?}, {stats:?})")
+    }
+
+    /// The socket's state flags, as `prim_inet:getstatus/1` names them;
+    /// printed, the `State` column of `inet:i()` (`CONNECTED(O)`,
+    /// `LN:O`, `ACCEPTING`, `CLOSED`, ...).
+    ///
+    /// ```
+    /// # use gen_tcp_core::{observe::Status, Socket};
+    /// fn is_listening(s: &Socket) -> bool {
+    ///     s.status().contains(Status::LISTEN)
+    /// }
+    /// ```
+    pub fn status(&self) -> Status {
+        let status = self.port.status();
+        if self.watch().is_accepting() && status.contains(Status::LISTEN) {
+            status | Status::ACCEPTING
+        } else {
+            status
+        }
+    }
+
+    /// What `gen_tcp::sockets()` shows of this socket: its owner, state,
+    /// addresses, options and counters.
+    ///
+    /// ```
+    /// # use gen_tcp_core::{Socket, Stat};
+    /// fn bytes_in(s: &Socket) -> u64 {
+    ///     s.info().stat(Stat::RecvOct).unwrap_or(0)
+    /// }
+    /// ```
+    pub fn info(&self) -> SocketInfo {
+        SocketInfo::of(self)
+    }
+
+    /// True while the socket traces its calls (`{debug, true}`).
+    #[inline]
+    pub(crate) fn tracing(&self) -> bool {
+        self.watch().tracing()
+    }
+
+    pub(crate) fn watch(&self) -> &Watch {
+        self.port.owner().watch()
+    }
+
+    /// The `{debug, _}` option as the port has it.
+    fn debug_option(&self) -> bool {
+        matches!(self.port.getopts(&[OptName::Debug]).as_deref(), Ok([Opt::Debug(true)]))
+    }
+
+    /// An accepted socket takes the listen socket's `{debug, _}` on the
+    /// `socket` backend and not on `inet`, as in OTP 25 (`inet_drv` does
+    /// not copy its debug flag to the new port; `gen_tcp_socket` copies
+    /// its options), whatever the backend copied.
+    fn pass_debug_to(&self, accepted: &Socket) {
+        let inherit = self.backend() == InetBackend::Socket && self.tracing();
+        if accepted.tracing() != inherit && accepted.port.setopts(&[Opt::Debug(inherit)]).is_ok() {
+            accepted.watch().set_tracing(inherit);
+        }
+    }
+
+    /// True for a listen socket (`SO_ACCEPTCONN`); false once closed.
+    fn is_listener(&self) -> bool {
+        socket2::SockRef::from(self).is_listener().unwrap_or(false)
+    }
+}
+
+/// A timeout past what the clock can count (`Duration::MAX`) is no
+/// deadline at all: `None`, so that no backend adds it to `Instant::now()`
+/// and overflows.
+fn finite(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.filter(|&t| Instant::now().checked_add(t).is_some())
 }
 
 impl PartialEq for Socket {
@@ -286,12 +371,19 @@ impl AsFd for Socket {
 }
 
 /// Reads what `recv(S, 0)` would deliver; end of stream is `Ok(0)`.
-/// The socket must be passive (`einval` otherwise).
+/// The socket must be a passive connection: an active socket is `einval`,
+/// a listen socket `enotconn` (as `recv` answers on one).
 impl io::Read for &Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.port.read_into(buf, None) {
+        let len = buf.len();
+        let read = self.port.read_into(buf, None);
+        match traced!(*self, read, "read({self:?}, {len})") {
             Ok(n) => Ok(n),
-            // End of stream, and what `inet` answers after it (`enotconn`).
+            // What `inet` answers after end of stream (`enotconn`) is end
+            // of stream again; on a listen socket it is the answer.
+            Err(Error::Posix(libc::ENOTCONN)) if self.is_listener() => {
+                Err(Error::Posix(libc::ENOTCONN).into())
+            }
             Err(Error::Closed) | Err(Error::Posix(libc::ENOTCONN)) => Ok(0),
             Err(e) => Err(e.into()),
         }
@@ -307,14 +399,15 @@ impl io::Read for Socket {
 /// Writes with `send`: every byte is sent (or queued) or it is an error.
 impl io::Write for &Socket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.port.send(&[buf])?;
+        traced!(*self, self.port.send(&[buf]), "write({self:?}, {})", Size(buf.len()))?;
         Ok(buf.len())
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
         let chunks: Vec<&[u8]> = bufs.iter().map(|b| &**b).collect();
-        self.port.send(&chunks)?;
-        Ok(chunks.iter().map(|c| c.len()).sum())
+        let len = chunks.iter().map(|c| c.len()).sum();
+        traced!(*self, self.port.send(&chunks), "write({self:?}, {})", Size(len))?;
+        Ok(len)
     }
 
     fn flush(&mut self) -> io::Result<()> {

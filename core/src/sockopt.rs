@@ -1,131 +1,204 @@
-//! Kernel socket options: each gen_tcp option that is a `setsockopt`,
-//! set on and read from the descriptor. One table (the two `match`es
-//! below) for both backends.
+//! Kernel socket options: each gen_tcp option that is a `setsockopt`, set
+//! on and read from the descriptor. Which options, at which level and
+//! number, is the option table's (`options/table.rs`); how each value type
+//! crosses the syscall is `KernelValue`'s. The two raw calls below are
+//! the only `unsafe` code.
 
 use crate::error::{Error, Result};
-use crate::options::{Opt, OptName};
+use crate::options::{table, Opt, OptName};
 use crate::syscall;
-use socket2::SockRef;
-use std::os::fd::{AsFd, BorrowedFd};
-use std::time::Duration;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
-fn setsockopt_int(fd: BorrowedFd<'_>, level: i32, name: i32, v: i32) -> Result<()> {
-    use std::os::fd::AsRawFd;
+/// The most bytes `getopts` reads for `{raw, Level, Opt, Size}`, whatever
+/// `Size` says: more than any Linux socket option holds (the kernel writes
+/// at most the option's own size and says how much it wrote).
+pub const RAW_READ_MAX: usize = 64 * 1024;
+
+/// `setsockopt(fd, level, name, value)`.
+fn setsockopt(fd: BorrowedFd<'_>, level: i32, name: i32, value: &[u8]) -> Result<()> {
+    let len = libc::socklen_t::try_from(value.len()).map_err(|_| Error::Einval)?;
+    // SAFETY: `value` is a live slice of `len` bytes, which is all the
+    // kernel reads; `fd` is borrowed, so open for the call.
     syscall!(setsockopt(
         fd.as_raw_fd(),
         level,
         name,
-        (&v as *const i32).cast(),
-        std::mem::size_of::<i32>() as libc::socklen_t
+        value.as_ptr().cast(),
+        len
     ))?;
     Ok(())
 }
 
-fn getsockopt_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i32> {
-    use std::os::fd::AsRawFd;
-    let mut v: i32 = 0;
-    let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
+/// `getsockopt(fd, level, name)` into `buf`: how many bytes the kernel wrote.
+fn getsockopt(fd: BorrowedFd<'_>, level: i32, name: i32, buf: &mut [u8]) -> Result<usize> {
+    let mut len = libc::socklen_t::try_from(buf.len()).map_err(|_| Error::Einval)?;
+    // SAFETY: `buf` is a live, writable slice of `len` bytes; the kernel
+    // writes at most `len` and stores the count in `len`.
     syscall!(getsockopt(
         fd.as_raw_fd(),
         level,
         name,
-        (&mut v as *mut i32).cast(),
+        buf.as_mut_ptr().cast(),
         &mut len
     ))?;
-    Ok(v)
+    Ok((len as usize).min(buf.len()))
+}
+
+fn set_int(fd: BorrowedFd<'_>, level: i32, name: i32, v: i32) -> Result<()> {
+    setsockopt(fd, level, name, &v.to_ne_bytes())
+}
+
+fn get_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i32> {
+    let mut b = [0u8; 4];
+    match getsockopt(fd, level, name, &mut b)? {
+        4 => Ok(i32::from_ne_bytes(b)),
+        // Some IP options answer with one byte when asked for an int.
+        1 => Ok(i32::from(b[0])),
+        _ => Err(Error::Einval),
+    }
+}
+
+/// How a value of the option table crosses `setsockopt`/`getsockopt`.
+pub(crate) trait KernelValue: Sized {
+    /// Sets the option to `self`.
+    fn set(&self, fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<()>;
+    /// Reads the option.
+    fn get(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<Self>;
+}
+
+/// A C `int` flag.
+impl KernelValue for bool {
+    fn set(&self, fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<()> {
+        set_int(fd, level, name, i32::from(*self))
+    }
+    fn get(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<bool> {
+        Ok(get_int(fd, level, name)? != 0)
+    }
+}
+
+/// A C `int`, bit for bit (`{priority, -1}` is `u32::MAX` and reads back so).
+impl KernelValue for u32 {
+    fn set(&self, fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<()> {
+        set_int(fd, level, name, *self as i32)
+    }
+    fn get(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<u32> {
+        Ok(get_int(fd, level, name)? as u32)
+    }
+}
+
+/// `struct linger { int l_onoff; int l_linger; }`: `{OnOff, Seconds}`,
+/// read back as the kernel keeps it: Linux ignores the seconds of an "off",
+/// so `{true, 7}` then `{false, 5}` reads `{false, 7}`, as OTP 25 answers.
+impl KernelValue for (bool, u32) {
+    fn set(&self, fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<()> {
+        let (on, secs) = *self;
+        let mut b = [0u8; 8];
+        b[..4].copy_from_slice(&i32::from(on).to_ne_bytes());
+        b[4..].copy_from_slice(&(secs as i32).to_ne_bytes());
+        setsockopt(fd, level, name, &b)
+    }
+    fn get(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<(bool, u32)> {
+        let mut b = [0u8; 8];
+        if getsockopt(fd, level, name, &mut b)? != 8 {
+            return Err(Error::Einval);
+        }
+        let on = i32::from_ne_bytes([b[0], b[1], b[2], b[3]]) != 0;
+        let secs = i32::from_ne_bytes([b[4], b[5], b[6], b[7]]);
+        Ok((on, secs as u32))
+    }
+}
+
+/// An interface name (`SO_BINDTODEVICE`): empty unbinds; read back
+/// without its NUL.
+impl KernelValue for Vec<u8> {
+    fn set(&self, fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<()> {
+        setsockopt(fd, level, name, self)
+    }
+    fn get(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<Vec<u8>> {
+        let mut b = [0u8; libc::IFNAMSIZ];
+        let n = getsockopt(fd, level, name, &mut b)?;
+        let name = &b[..n];
+        let end = name.iter().position(|&c| c == 0).unwrap_or(n);
+        Ok(name[..end].to_vec())
+    }
 }
 
 /// Sets a kernel option. `Ok(false)` when `opt` is not a kernel option.
 pub fn set(fd: BorrowedFd<'_>, opt: &Opt) -> Result<bool> {
-    use std::os::fd::AsRawFd;
-    let s = SockRef::from(&fd);
     match opt {
-        Opt::Dontroute(b) => setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DONTROUTE, *b as i32)?,
-        Opt::Keepalive(b) => s.set_keepalive(*b)?,
-        Opt::Linger(on, secs) => s.set_linger(on.then(|| Duration::from_secs(*secs as u64)))?,
-        Opt::Nodelay(b) => s.set_nodelay(*b)?,
-        Opt::Priority(p) => setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, *p as i32)?,
-        Opt::Recbuf(n) => s.set_recv_buffer_size(*n as usize)?,
-        Opt::Sndbuf(n) => s.set_send_buffer_size(*n as usize)?,
-        Opt::Reuseaddr(b) => s.set_reuse_address(*b)?,
-        Opt::Reuseport(b) | Opt::ReuseportLb(b) => s.set_reuse_port(*b)?,
-        Opt::Tos(n) => setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TOS, *n as i32)?,
-        Opt::Tclass(n) => setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, *n as i32)?,
-        Opt::Ttl(n) => setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TTL, *n as i32)?,
-        Opt::Recvtos(b) => setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_RECVTOS, *b as i32)?,
-        Opt::Recvtclass(b) => {
-            setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, *b as i32)?
-        }
-        Opt::Recvttl(b) => setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_RECVTTL, *b as i32)?,
-        Opt::Ipv6V6only(b) => s.set_only_v6(*b)?,
-        Opt::BindToDevice(dev) => s.bind_device(if dev.is_empty() { None } else { Some(dev) })?,
-        Opt::Raw { level, name, value } => {
-            syscall!(setsockopt(
-                fd.as_raw_fd(),
-                *level,
-                *name,
-                value.as_ptr().cast(),
-                value.len() as libc::socklen_t
-            ))?;
-        }
-        Opt::Pktoptions(_) => return Err(Error::Einval),
-        _ => return Ok(false),
+        Opt::Raw { level, name, value } => setsockopt(fd, *level, *name, value).map(|()| true),
+        Opt::Pktoptions(_) => Err(Error::Einval),
+        _ => table::set_kernel(fd, opt),
     }
-    Ok(true)
 }
 
 /// Reads a kernel option. `Ok(None)` when `name` is not a kernel option.
+/// `{raw, _, _, Size}` reads at most [`RAW_READ_MAX`] bytes; which sizes
+/// a backend accepts at all is [`crate::options::policy`]'s.
 pub fn get(fd: BorrowedFd<'_>, name: &OptName) -> Result<Option<Opt>> {
-    use std::os::fd::AsRawFd;
-    let s = SockRef::from(&fd);
-    let int = |level, opt| getsockopt_int(fd, level, opt);
-    Ok(Some(match name {
-        OptName::Dontroute => Opt::Dontroute(int(libc::SOL_SOCKET, libc::SO_DONTROUTE)? != 0),
-        OptName::Keepalive => Opt::Keepalive(s.keepalive()?),
-        OptName::Linger => match s.linger()? {
-            Some(d) => Opt::Linger(true, d.as_secs() as u32),
-            None => Opt::Linger(false, 0),
-        },
-        OptName::Nodelay => Opt::Nodelay(s.nodelay()?),
-        OptName::Priority => Opt::Priority(int(libc::SOL_SOCKET, libc::SO_PRIORITY)? as u32),
-        OptName::Recbuf => Opt::Recbuf(s.recv_buffer_size()? as u32),
-        OptName::Sndbuf => Opt::Sndbuf(s.send_buffer_size()? as u32),
-        OptName::Reuseaddr => Opt::Reuseaddr(s.reuse_address()?),
-        OptName::Reuseport => Opt::Reuseport(s.reuse_port()?),
-        OptName::ReuseportLb => Opt::ReuseportLb(s.reuse_port()?),
-        OptName::Tos => Opt::Tos(int(libc::IPPROTO_IP, libc::IP_TOS)? as u32),
-        OptName::Tclass => Opt::Tclass(int(libc::IPPROTO_IPV6, libc::IPV6_TCLASS)? as u32),
-        OptName::Ttl => Opt::Ttl(int(libc::IPPROTO_IP, libc::IP_TTL)? as u32),
-        OptName::Recvtos => Opt::Recvtos(int(libc::IPPROTO_IP, libc::IP_RECVTOS)? != 0),
-        OptName::Recvtclass => {
-            Opt::Recvtclass(int(libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS)? != 0)
-        }
-        OptName::Recvttl => Opt::Recvttl(int(libc::IPPROTO_IP, libc::IP_RECVTTL)? != 0),
-        OptName::Ipv6V6only => Opt::Ipv6V6only(s.only_v6()?),
-        OptName::BindToDevice => Opt::BindToDevice(s.device()?.unwrap_or_default()),
-        OptName::Pktoptions => return Err(Error::Einval),
+    match name {
         OptName::Raw { level, name, size } => {
-            let mut buf = vec![0u8; *size];
-            let mut len = *size as libc::socklen_t;
-            syscall!(getsockopt(
-                fd.as_raw_fd(),
-                *level,
-                *name,
-                buf.as_mut_ptr().cast(),
-                &mut len
-            ))?;
-            buf.truncate(len as usize);
-            Opt::Raw {
+            let mut buf = vec![0u8; (*size).min(RAW_READ_MAX)];
+            let n = getsockopt(fd, *level, *name, &mut buf)?;
+            buf.truncate(n);
+            Ok(Some(Opt::Raw {
                 level: *level,
                 name: *name,
                 value: buf,
-            }
+            }))
         }
-        _ => return Ok(None),
-    }))
+        OptName::Pktoptions => Err(Error::Einval),
+        _ => table::get_kernel(fd, name),
+    }
 }
 
 /// Sets a kernel option on anything with a descriptor.
 pub fn set_on(s: &impl AsFd, opt: &Opt) -> Result<bool> {
     set(s.as_fd(), opt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sock() -> socket2::Socket {
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap()
+    }
+
+    #[test]
+    fn each_value_type_round_trips_through_the_kernel() {
+        let s = sock();
+        let fd = s.as_fd();
+        for opt in [
+            Opt::Nodelay(true),
+            Opt::Priority(u32::MAX),
+            Opt::Linger((true, 7)),
+            Opt::Ttl(12),
+        ] {
+            assert_eq!(set(fd, &opt), Ok(true));
+            assert_eq!(get(fd, &opt.name().unwrap()), Ok(Some(opt)));
+        }
+        set(fd, &Opt::Linger((false, 5))).unwrap();
+        assert_eq!(get(fd, &OptName::Linger), Ok(Some(Opt::Linger((false, 7)))));
+        assert_eq!(set(fd, &Opt::Binary), Ok(false));
+        assert_eq!(get(fd, &OptName::Buffer), Ok(None));
+    }
+
+    #[test]
+    fn raw_reads_at_most_what_the_kernel_writes() {
+        let s = sock();
+        let huge = OptName::Raw {
+            level: libc::IPPROTO_TCP,
+            name: libc::TCP_NODELAY,
+            size: usize::MAX,
+        };
+        assert_eq!(
+            get(s.as_fd(), &huge),
+            Ok(Some(Opt::Raw {
+                level: libc::IPPROTO_TCP,
+                name: libc::TCP_NODELAY,
+                value: 0i32.to_ne_bytes().to_vec(),
+            }))
+        );
+    }
 }

@@ -3,7 +3,17 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// A statistic `getstat` reports.
+///
+/// More may be added (OTP's `inet:getstat/2` knows others on other
+/// socket types), so a `match` needs a catch-all arm.
+///
+/// ```
+/// use gen_tcp_core::Stat;
+/// assert_eq!(Stat::SendPend.erlang_name(), "send_pend");
+/// assert_eq!(Stat::ALL.len(), 9);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Stat {
     /// `recv_oct`: bytes received.
     RecvOct,
@@ -55,7 +65,8 @@ impl Stat {
     }
 }
 
-/// The counters of one socket, updated without locks.
+/// The counters of one socket, updated without locks (for backends: the
+/// numbers behind [`Stat`]).
 #[derive(Debug, Default)]
 pub struct Counters {
     recv_oct: AtomicU64,

@@ -1,13 +1,15 @@
-//! The few raw system calls both backends share, each `unsafe` block small
-//! and justified.
+//! The raw system calls of this crate, each `unsafe` block small and
+//! justified. Everything here that touches a descriptor is private to the
+//! crate: the rest of the world reaches a socket's descriptor only through
+//! [`Descriptor`](crate::descriptor::Descriptor), which owns it.
 
 use crate::error::{Error, Result};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Calls a libc function, turning `-1` into the OS error (as mio's macro).
-#[macro_export]
+/// Crate-private: callers outside this crate never see a raw syscall.
 macro_rules! syscall {
     ($fn:ident ( $($arg:expr),* $(,)? )) => {{
         // SAFETY: the caller passes arguments valid for this call.
@@ -20,8 +22,9 @@ macro_rules! syscall {
         }
     }};
 }
+pub(crate) use syscall;
 
-/// What [`wait_fd`] waits for.
+/// What a wait on a descriptor waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {
     /// Readable (or hung up, or in error).
@@ -30,32 +33,57 @@ pub enum Wait {
     Write,
 }
 
+/// The deadline `timeout` from now; `None` = never. A timeout too large
+/// for the clock (`Duration::MAX`, years) is no deadline at all, as it
+/// could never pass: it must not panic ("overflow when adding duration to
+/// instant").
+///
+/// ```
+/// use gen_tcp_core::sys::deadline;
+/// use std::time::Duration;
+/// assert!(deadline(Some(Duration::from_secs(1))).is_some());
+/// assert_eq!(deadline(Some(Duration::MAX)), None);
+/// assert_eq!(deadline(None), None);
+/// ```
+pub fn deadline(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|t| Instant::now().checked_add(t))
+}
+
+/// True once `deadline` has passed (never for `None`).
+pub fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// `poll(2)`'s timeout for `deadline`: -1 for none, else the milliseconds
+/// left, rounded up so a wait never ends just before its deadline.
+fn poll_ms(deadline: Option<Instant>) -> libc::c_int {
+    match deadline {
+        None => -1,
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            let ms = left.as_nanos().div_ceil(1_000_000);
+            ms.min(libc::c_int::MAX as u128) as libc::c_int
+        }
+    }
+}
+
 /// Waits until `fd` is ready for `what`, or until `deadline` (`None` =
 /// forever). `Err(Timeout)` when the deadline passes first. Retries on
 /// `EINTR`.
-pub fn wait_fd(fd: RawFd, what: Wait, deadline: Option<Instant>) -> Result<()> {
+pub(crate) fn wait_fd(fd: RawFd, what: Wait, deadline: Option<Instant>) -> Result<()> {
     let events = match what {
         Wait::Read => libc::POLLIN,
         Wait::Write => libc::POLLOUT,
     };
     loop {
-        let ms: libc::c_int = match deadline {
-            None => -1,
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now());
-                // Round up so we never wake just before the deadline.
-                let ms = left.as_nanos().div_ceil(1_000_000);
-                ms.min(libc::c_int::MAX as u128) as libc::c_int
-            }
-        };
         let mut pfd = libc::pollfd {
             fd,
             events,
             revents: 0,
         };
-        match syscall!(poll(&mut pfd, 1, ms)) {
+        match syscall!(poll(&mut pfd, 1, poll_ms(deadline))) {
             Ok(0) => {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
+                if passed(deadline) {
                     return Err(Error::Timeout);
                 }
             }
@@ -66,97 +94,145 @@ pub fn wait_fd(fd: RawFd, what: Wait, deadline: Option<Instant>) -> Result<()> {
     }
 }
 
-/// The deadline `timeout` from now (`None` = never).
-pub fn deadline(timeout: Option<Duration>) -> Option<Instant> {
-    timeout.map(|t| Instant::now() + t)
-}
-
-fn placeholder() -> RawFd {
-    static DEV_NULL: OnceLock<std::fs::File> = OnceLock::new();
-    DEV_NULL
-        .get_or_init(|| std::fs::File::open("/dev/null").expect("opening /dev/null"))
-        .as_raw_fd()
-}
-
-/// Closes the socket behind `fd` but keeps the number open (pointing at
-/// `/dev/null`) until the owner really closes it, so that a handle that
-/// still holds the number never reaches a descriptor reused by someone
-/// else. `shutdown` first wakes any thread blocked in `poll` or `accept`
-/// on it.
-pub fn close_keep_number(fd: RawFd) {
-    let _ = syscall!(shutdown(fd, libc::SHUT_RDWR));
-    let _ = syscall!(dup2(placeholder(), fd));
-}
-
-/// Closes the descriptor for good.
-pub fn close_fd(fd: RawFd) {
-    let _ = syscall!(close(fd));
-}
-
-/// Reads into `buf`, retrying on `EINTR`. `Ok(0)` is end of stream.
-pub fn read(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Retries `f` while it fails with `EINTR`.
+pub(crate) fn retry<T>(mut f: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
     loop {
-        match syscall!(read(fd, buf.as_mut_ptr().cast(), buf.len())) {
-            Ok(n) => return Ok(n as usize),
+        match f() {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            r => return r,
         }
     }
 }
 
-/// Writes as much of `chunks` as the kernel takes in one `writev`
-/// (`MSG_NOSIGNAL` semantics: `EPIPE` is an error, never a signal).
-pub fn writev(fd: RawFd, chunks: &[&[u8]]) -> std::io::Result<usize> {
-    const MAX_IOV: usize = 64;
-    let mut iov: [libc::iovec; MAX_IOV] = [libc::iovec {
-        iov_base: std::ptr::null_mut(),
-        iov_len: 0,
-    }; MAX_IOV];
-    let mut n = 0;
-    for c in chunks.iter().filter(|c| !c.is_empty()).take(MAX_IOV) {
-        iov[n] = libc::iovec {
-            iov_base: c.as_ptr() as *mut libc::c_void,
-            iov_len: c.len(),
-        };
-        n += 1;
-    }
-    if n == 0 {
-        return Ok(0);
-    }
-    // SAFETY: an all-zero msghdr is valid; we point it at `iov`, which
-    // lives until the call returns.
+/// `recv(2)` into `len` bytes at `buf`.
+///
+/// # Safety
+/// `buf` must be valid for writes of `len` bytes (they need not be
+/// initialised: the kernel only writes).
+pub(crate) unsafe fn recv(
+    fd: RawFd,
+    buf: *mut u8,
+    len: usize,
+    flags: libc::c_int,
+) -> std::io::Result<usize> {
+    retry(|| syscall!(recv(fd, buf.cast(), len, flags)).map(|n| n as usize))
+}
+
+/// `send(2)` of `buf`, never raising `SIGPIPE`.
+pub(crate) fn send(fd: RawFd, buf: &[u8], flags: libc::c_int) -> std::io::Result<usize> {
+    retry(|| {
+        syscall!(send(
+            fd,
+            buf.as_ptr().cast(),
+            buf.len(),
+            flags | libc::MSG_NOSIGNAL
+        ))
+        .map(|n| n as usize)
+    })
+}
+
+/// `sendmsg(2)` of `bufs` (at most `IOV_MAX` of them are used), never
+/// raising `SIGPIPE`.
+pub(crate) fn sendv(
+    fd: RawFd,
+    bufs: &[std::io::IoSlice<'_>],
+    flags: libc::c_int,
+) -> std::io::Result<usize> {
+    // SAFETY: an all-zero msghdr is valid; we point it at `bufs`, whose
+    // layout is `iovec`'s (`IoSlice` guarantees it) and which outlives
+    // the call.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_iov = iov.as_mut_ptr();
-    msg.msg_iovlen = n as _;
-    loop {
-        match syscall!(sendmsg(fd, &msg, libc::MSG_NOSIGNAL)) {
-            Ok(n) => return Ok(n as usize),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+    msg.msg_iovlen = bufs.len().min(libc::UIO_MAXIOV as usize) as _;
+    retry(|| syscall!(sendmsg(fd, &msg, flags | libc::MSG_NOSIGNAL)).map(|n| n as usize))
 }
 
-/// Sets `O_NONBLOCK` on `fd`.
-pub fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
-    let flags = syscall!(fcntl(fd, libc::F_GETFL))?;
-    syscall!(fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK))?;
+/// Sets or clears `O_NONBLOCK` in one call (`FIONBIO`).
+pub(crate) fn set_nonblocking(fd: RawFd, on: bool) -> std::io::Result<()> {
+    let mut v: libc::c_int = on.into();
+    syscall!(ioctl(fd, libc::FIONBIO, &mut v))?;
     Ok(())
 }
 
-/// Advances `chunks` past `n` bytes that were written.
-pub fn advance(chunks: &mut Vec<&[u8]>, mut n: usize) {
-    let mut drop_n = 0;
-    for c in chunks.iter_mut() {
-        if n >= c.len() {
-            n -= c.len();
-            drop_n += 1;
-        } else {
-            *c = &c[n..];
-            break;
+/// `shutdown(2)`.
+pub(crate) fn shutdown(fd: RawFd, how: libc::c_int) -> std::io::Result<()> {
+    syscall!(shutdown(fd, how))?;
+    Ok(())
+}
+
+/// Resets the connection at once: `connect` to `AF_UNSPEC` makes Linux
+/// drop the connection with an RST and wake every thread waiting on it.
+pub(crate) fn abort(fd: RawFd) {
+    // SAFETY: an all-zero sockaddr is valid; only its family is read.
+    let mut addr: libc::sockaddr = unsafe { std::mem::zeroed() };
+    addr.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
+    let len = std::mem::size_of::<libc::sockaddr>() as libc::socklen_t;
+    let _ = syscall!(connect(fd, &addr, len));
+}
+
+/// `accept4(2)`: the new descriptor is close-on-exec and blocking (the
+/// calls that must not block say so with `MSG_DONTWAIT`).
+pub(crate) fn accept(listener: RawFd) -> std::io::Result<OwnedFd> {
+    let fd = syscall!(accept4(
+        listener,
+        std::ptr::null_mut(),
+        std::ptr::null_mut(),
+        libc::SOCK_CLOEXEC
+    ))?;
+    // SAFETY: accept4 returned a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A new descriptor for the socket `fd` names, close-on-exec
+/// (`F_DUPFD_CLOEXEC`): `EMFILE` is `system_limit`.
+pub(crate) fn dup(fd: RawFd) -> Result<OwnedFd> {
+    let new = syscall!(fcntl(fd, libc::F_DUPFD_CLOEXEC, 0))?;
+    // SAFETY: fcntl returned a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// True once the placeholder is open (opening it if need be), so that
+/// [`release_keep_number`] cannot fail for want of it.
+pub(crate) fn placeholder_ready() -> bool {
+    placeholder().is_some()
+}
+
+/// The descriptor every closed socket's number is pointed at until its
+/// owner drops it: `/dev/null`, opened at the first close. `None` while it
+/// cannot be opened (out of descriptors); the next close tries again.
+fn placeholder() -> Option<RawFd> {
+    static DEV_NULL: OnceLock<std::fs::File> = OnceLock::new();
+    if let Some(f) = DEV_NULL.get() {
+        return Some(f.as_raw_fd());
+    }
+    let f = std::fs::File::open("/dev/null").ok()?;
+    Some(DEV_NULL.get_or_init(|| f).as_raw_fd())
+}
+
+/// Points `fd` at the placeholder, which releases the socket it named
+/// (the kernel closes it if this was its last reference) but keeps the
+/// number taken. `false` when no placeholder could be had: the socket is
+/// then left open, to be closed with the number.
+pub(crate) fn release_keep_number(fd: RawFd) -> bool {
+    let Some(p) = placeholder() else {
+        return false;
+    };
+    // EBUSY (a race with open(2) on Linux) and EINTR are worth a retry.
+    loop {
+        match syscall!(dup2(p, fd)) {
+            Ok(_) => return true,
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINTR | libc::EBUSY)) => {}
+            Err(_) => return false,
         }
     }
-    chunks.drain(..drop_n);
+}
+
+#[cfg(test)]
+pub(crate) fn pipe() -> (OwnedFd, OwnedFd) {
+    let mut fds = [0; 2];
+    syscall!(pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC)).unwrap();
+    // SAFETY: pipe2 returned two new descriptors nobody else owns.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
 }
 
 #[cfg(test)]
@@ -164,26 +240,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn advance_moves_across_chunks() {
-        let mut c: Vec<&[u8]> = vec![b"abc", b"de", b"f"];
-        advance(&mut c, 4);
-        assert_eq!(c, [&b"e"[..], b"f"]);
-        advance(&mut c, 2);
-        assert!(c.is_empty());
-    }
-
-    #[test]
     fn wait_times_out_on_a_quiet_pipe() {
-        let mut fds = [0; 2];
-        syscall!(pipe(fds.as_mut_ptr())).unwrap();
-        let r = wait_fd(
-            fds[0],
+        let (r, w) = pipe();
+        let res = wait_fd(
+            r.as_raw_fd(),
             Wait::Read,
             deadline(Some(Duration::from_millis(10))),
         );
-        assert_eq!(r, Err(Error::Timeout));
-        assert_eq!(wait_fd(fds[1], Wait::Write, None), Ok(()));
-        close_fd(fds[0]);
-        close_fd(fds[1]);
+        assert_eq!(res, Err(Error::Timeout));
+        assert_eq!(wait_fd(w.as_raw_fd(), Wait::Write, None), Ok(()));
+    }
+
+    #[test]
+    fn a_timeout_past_the_clock_is_no_deadline() {
+        assert_eq!(deadline(Some(Duration::MAX)), None);
+        assert_eq!(deadline(Some(Duration::from_secs(u64::MAX))), None);
+        // A deadline that could be reached is kept.
+        assert!(deadline(Some(Duration::from_secs(3600))).is_some());
+        assert_eq!(poll_ms(None), -1);
     }
 }

@@ -1,9 +1,14 @@
 //! Random inputs against every decoder, deterministic and quick: the
 //! guarantee of `gen_tcp_core::packet` (no panic, nothing past the buffer,
-//! no request beyond `packet_size`) on ~200k inputs per family. The fuzz
-//! targets under `fuzz/` search the same space with coverage guidance.
+//! no request beyond `packet_size`, answers final, resuming the same as
+//! starting over) on ~200k inputs per family, and random streams cut into
+//! random reads through `Inbound` (the same packets whatever the reads,
+//! bounded buffering, linear work). The fuzz targets under `fuzz/` search
+//! the same space with coverage guidance.
 
-use gen_tcp_core::packet::{check_stream, FrameConfig, PacketType};
+use gen_tcp_core::packet::testkit::{check_chunks, check_stream};
+use gen_tcp_core::packet::{FrameConfig, PacketType};
+use gen_tcp_core::{InetBackend, Mode, SockOpts};
 
 /// xorshift64*: tiny, deterministic, good enough to spread inputs.
 struct Rng(u64);
@@ -87,6 +92,38 @@ fn run(families: &[PacketType], seed: u64) {
         let input = random_input(&mut rng, packet.is_http());
         if let Err(e) = check_stream(&cfg, &input) {
             panic!("{cfg:?} on {input:?}: {e}");
+        }
+    }
+}
+
+/// Streams of several packets' worth, cut into random reads, through an
+/// `Inbound` of either backend with random limits.
+#[test]
+fn streams_cut_into_any_reads() {
+    use PacketType::*;
+    const STREAMS: usize = 20_000;
+    let types = [
+        One, Two, Four, Line, Sunrm, Asn1, Cdr, Fcgi, Tpkt, Http, Httph, HttpBin, HttphBin,
+    ];
+    let sizes = [0, 1, 2, 3, 5, 8, 16, 64, 255, 256, 65535];
+    let mut rng = Rng(0x0bad_cafe_1234_5678);
+    for _ in 0..STREAMS {
+        let backend = *rng.pick(&[InetBackend::Inet, InetBackend::Socket]);
+        let mut opts = SockOpts::defaults(backend);
+        opts.packet = *rng.pick(&types);
+        opts.mode = *rng.pick(&[Mode::Binary, Mode::List]);
+        opts.packet_size = *rng.pick(&sizes);
+        opts.buffer = (*rng.pick(&sizes)).max(1);
+        opts.line_delimiter = *rng.pick(&b"\n\n\r;"[..]);
+        let mut stream = Vec::new();
+        for _ in 0..=rng.below(4) {
+            stream.extend(random_input(&mut rng, opts.packet.is_http()));
+        }
+        let pieces: Vec<usize> = (0..=rng.below(4))
+            .map(|_| 1 + rng.below(9) as usize)
+            .collect();
+        if let Err(e) = check_chunks(&opts, &stream, &pieces) {
+            panic!("{opts:?} on {stream:?}: {e}");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What every target does: read a configuration from the first bytes, then
 //! hold the decoders to their guarantee on the rest.
 
-use gen_tcp_core::packet::{check_stream, FrameConfig, PacketType};
+use gen_tcp_core::packet::testkit::check_stream;
+use gen_tcp_core::packet::{FrameConfig, PacketType};
 
 /// Sizes worth trying: no limit, tiny, around the header widths, huge.
 const SIZES: [u32; 8] = [0, 1, 3, 8, 255, 256, 65_536, u32::MAX];

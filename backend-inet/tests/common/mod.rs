@@ -2,6 +2,7 @@
 //! `TcpStream` on the other, so each test sees exactly what the peer got.
 #![allow(dead_code)]
 
+use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::{Active, CreateOpts, Opt, SockAddr, Socket};
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -59,4 +60,42 @@ pub fn reset_on_close(peer: &TcpStream) {
     socket2::SockRef::from(peer)
         .set_linger(Some(Duration::ZERO))
         .unwrap();
+}
+
+/// The system calls a thread waits in: receiving, polling, a condvar.
+pub fn waits() -> Vec<i64> {
+    let mut v = vec![libc::SYS_recvfrom, libc::SYS_ppoll, libc::SYS_futex];
+    #[cfg(target_arch = "x86_64")]
+    v.push(libc::SYS_poll);
+    v
+}
+
+/// Runs `f` in a thread, and returns once that thread is blocked in the
+/// kernel in one of `syscalls` (read from `/proc/self/task/TID/syscall`:
+/// a state reached, not a time waited), or has finished.
+pub fn spawn_blocked<T: Send + 'static>(
+    syscalls: &[i64],
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || {
+        // SAFETY: gettid has no preconditions.
+        tx.send(unsafe { libc::gettid() }).unwrap();
+        f()
+    });
+    let tid = rx.recv().unwrap();
+    let path = format!("/proc/self/task/{tid}/syscall");
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = std::fs::read_to_string(&path).ok().and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<i64>().ok())
+        });
+        if h.is_finished() || now.is_some_and(|n| syscalls.contains(&n)) {
+            return h;
+        }
+        assert!(std::time::Instant::now() < end, "the thread never blocked");
+        std::thread::yield_now();
+    }
 }

@@ -3,20 +3,15 @@
 //! Expected values are OTP 25's (`docs/otp-answers.md`, "Added by the
 //! conformance suite", A4 and A6-A10).
 
-use crate::ctx::{bytes, drain_msgs, eq, step, Check, Ctx, Seen, SHORT, WAIT};
+use crate::ctx::{
+    bytes, drain_msgs, eq, step, unread, wait_read, wait_until, Check, Ctx, Seen, SHORT, WAIT,
+};
 use gen_tcp::{Active, Error, Opt, OptName, PacketType};
-use std::time::Duration;
 
 crate::scenarios! {
     "active_flow/setopts_active_after_tcp_closed_is_einval" => setopts_after_tcp_closed;
     "active_flow/n_with_many_frames_in_one_read" => n_with_frames_in_one_read;
     "active_flow/frame_split_across_reads_is_one_message" => frame_split_across_reads;
-}
-
-/// Lets what was written reach the peer's kernel before the next step
-/// (nothing announces it; loopback is fast).
-fn settle() {
-    std::thread::sleep(Duration::from_millis(100));
 }
 
 /// `{active, true}` and the peer sends `x` and closes: `{tcp, x}` then
@@ -71,7 +66,7 @@ fn n_with_frames_in_one_read(ctx: &Ctx) -> Check {
         wire.extend_from_slice(f.as_bytes());
     }
     step("send", gen_tcp::send(&c, &wire[..]))?;
-    settle();
+    wait_until("the frames wait in the kernel", || unread(&s) >= wire.len())?;
     step(
         "setopts active 3",
         gen_tcp::setopts(&s, &[Opt::Active(Active::N(3))]),
@@ -113,17 +108,18 @@ fn frame_split_across_reads(ctx: &Ctx) -> Check {
         "send header and head",
         gen_tcp::send(&c, &b"\x00\x05he"[..]),
     )?;
-    settle();
+    // Read by the socket, so that the rest comes in another read.
+    wait_read(&s, 4)?;
     eq("nothing before the body", drain_msgs(&s, 0), vec![])?;
     step("send the rest", gen_tcp::send(&c, "llo"))?;
     eq("packet 2", drain_msgs(&s, 1), vec![Seen::tcp(b"hello")])?;
 
     let (c, s) = ctx.pair(&[], &[Opt::Packet(PacketType::Four), active])?;
     step("send half a header", gen_tcp::send(&c, &b"\x00\x00"[..]))?;
-    settle();
+    wait_read(&s, 2)?;
     eq("nothing after half a header", drain_msgs(&s, 0), vec![])?;
     step("send the rest of it", gen_tcp::send(&c, &b"\x00\x03a"[..]))?;
-    settle();
+    wait_read(&s, 5)?;
     eq("nothing before the body", drain_msgs(&s, 0), vec![])?;
     step("send the body", gen_tcp::send(&c, "bc"))?;
     eq("packet 4", drain_msgs(&s, 1), vec![Seen::tcp(b"abc")])

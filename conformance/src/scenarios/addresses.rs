@@ -2,9 +2,8 @@
 //! `sockname`, `port`, and adopting a descriptor with `{fd, N}`.
 
 use crate::ctx::{bytes, eq, posix, step, unique_path, Check, Ctx, WAIT};
-use gen_tcp::{Active, Address, Ifaddr, Opt, SockAddr};
+use gen_tcp::{Active, Address, Fd, Ifaddr, Opt, SockAddr};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::os::fd::IntoRawFd;
 
 crate::scenarios! {
     "addresses/ipv6_loopback" => ipv6_loopback;
@@ -135,7 +134,7 @@ fn peername_sockname_port(ctx: &Ctx) -> Check {
 fn fd_adoption(ctx: &Ctx) -> Check {
     let std_l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     let port = std_l.local_addr().map_err(|e| e.to_string())?.port();
-    let fd = std_l.into_raw_fd();
+    let fd = Fd::from(std_l);
     let l = step(
         "listen {fd, N}",
         gen_tcp::listen(

@@ -5,7 +5,6 @@
 
 use crate::ctx::{bytes, drain_msgs, eq, recv_exactly, step, Check, Ctx, Seen, WAIT};
 use gen_tcp::{Active, Error, Opt, OptName, Shutdown};
-use std::time::Duration;
 
 crate::scenarios! {
     "exit_on_close/false_peer_full_close" => false_peer_full_close;
@@ -27,8 +26,9 @@ fn false_peer_full_close(ctx: &Ctx) -> Check {
     eq("recv #1", recv(), Ok(b"abc".to_vec()))?;
     eq("recv #2", recv(), Err(Error::Closed))?;
     eq("send #1", gen_tcp::send(&s, "x"), Ok(()))?;
-    // Nothing announces the peer's reset to that send; loopback is fast.
-    std::thread::sleep(Duration::from_millis(50));
+    // Nothing in the API announces the peer's reset to that send; the
+    // kernel's TCP state does.
+    crate::ctx::wait_tcp_state(&s, crate::ctx::TCP_CLOSE)?;
     eq("send #2", gen_tcp::send(&s, "x"), Err(Error::Closed))?;
     eq("send #3", gen_tcp::send(&s, "x"), Err(Error::Closed))?;
     eq("recv #3", recv(), Err(Error::Closed))?;

@@ -11,6 +11,7 @@ pub mod differences;
 pub mod errors;
 pub mod exit_on_close;
 pub mod io_traits;
+pub mod option_table;
 pub mod options;
 pub mod ownership;
 pub mod packet;
@@ -30,6 +31,7 @@ pub fn all() -> Vec<crate::Scenario> {
     v.extend(ownership::list());
     v.extend(shutdown::list());
     v.extend(accept::list());
+    v.extend(option_table::list());
     v.extend(options::all());
     v.extend(packet::list());
     v.extend(differences::list());

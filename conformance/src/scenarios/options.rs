@@ -1,16 +1,23 @@
-//! `inet:getopts/2` and `inet:setopts/2`: defaults, bad values, the place
-//! of `{inet_backend, _}`, and a set-then-get round trip for every
-//! settable option. Expected values are OTP 25's (`docs/otp-answers.md`,
-//! probe questions 1 and 2), on Linux.
+//! `inet:getopts/2` and `inet:setopts/2`: bad values, the place of
+//! `{inet_backend, _}`, kernel options given to `listen`/`connect`, and the
+//! round trips of values beyond each table row's sample (every packet
+//! type, ...). The default and one round trip of every option are the
+//! table's (`option_table.rs`). Expected values are OTP 25's
+//! (`docs/otp-answers.md`, probe questions 1, 2 and 17), on Linux.
 
-use crate::ctx::{eq, step, Check, Ctx, WAIT};
+use super::option_table::{plain, round_trip};
+use crate::ctx::{eq, posix, step, Check, Ctx, WAIT};
 use crate::Scenario;
-use gen_tcp::{Active, Deliver, Error, InetBackend, Mode, Opt, OptName, PacketType, Socket};
-use std::time::Duration;
+use gen_tcp::{Active, Error, InetBackend, Mode, Opt, OptName, PacketType};
+use gen_tcp_core::options::spec::Answer;
 
 crate::scenarios! {
-    "options/defaults_per_backend" => defaults_per_backend;
-    "options/kernel_buffer_sizes_are_positive" => kernel_buffer_sizes_are_positive;
+    "options/getopts_of_no_names_is_empty" => getopts_of_no_names_is_empty;
+    "options/kernel_options_given_to_listen_and_connect" => kernel_options_at_create;
+    "options/linger_keeps_the_seconds_of_an_earlier_on" => linger_keeps_seconds;
+    "options/raw_sizes_are_bounded_per_backend" => raw_sizes_are_bounded;
+    "options/ipv6_options_given_to_an_ipv4_listen" => ipv6_options_at_ipv4_listen;
+    "options/typed_accessors_read_and_set_one_option" => typed_accessors;
     "options/setopts_out_of_range_values" => setopts_out_of_range_values;
     "options/setopts_one_bad_option_in_a_list" => setopts_one_bad_in_list;
     "options/inet_backend_not_first_in_listen_is_badarg" => inet_backend_not_first_is_badarg;
@@ -25,134 +32,133 @@ pub fn all() -> Vec<Scenario> {
     v
 }
 
-/// A listen socket, a client and the accepted socket, created with no
-/// option but the backend and the loopback address: OTP's defaults.
-fn plain(ctx: &Ctx) -> Result<[Socket; 3], String> {
-    let l = ctx.listen(&[])?;
-    let c = ctx.connect_to(&l, &[])?;
-    let s = gen_tcp::accept(&l, Some(WAIT)).map_err(|e| format!("accept: {e}"))?;
-    Ok([l, c, s])
-}
-
-/// What `getopts(S, [Name])` answers on a new socket: `Ok(vec![])` is
-/// `{ok, []}` (OTP leaves the option out), `Err(Einval)` is
-/// `{error, einval}`.
-fn defaults(b: InetBackend) -> Vec<(OptName, Result<Vec<Opt>, Error>)> {
-    let inet = b == InetBackend::Inet;
-    let one = |o: Opt| Ok(vec![o]);
-    let omitted = || Ok(vec![]);
-    vec![
-        (OptName::Active, one(Opt::Active(Active::True))),
-        (
-            OptName::Buffer,
-            one(Opt::Buffer(if inet { 1460 } else { 8192 })),
-        ),
-        (OptName::Debug, one(Opt::Debug(false))),
-        (OptName::DelaySend, one(Opt::DelaySend(false))),
-        (OptName::Deliver, one(Opt::Deliver(Deliver::Term))),
-        (OptName::Dontroute, one(Opt::Dontroute(false))),
-        (OptName::ExitOnClose, one(Opt::ExitOnClose(true))),
-        (OptName::Header, one(Opt::Header(0))),
-        (
-            OptName::HighMsgqWatermark,
-            if inet {
-                one(Opt::HighMsgqWatermark(8192))
-            } else {
-                omitted()
-            },
-        ),
-        (
-            OptName::HighWatermark,
-            if inet {
-                one(Opt::HighWatermark(8192))
-            } else {
-                omitted()
-            },
-        ),
-        (OptName::Keepalive, one(Opt::Keepalive(false))),
-        (OptName::Linger, one(Opt::Linger(false, 0))),
-        (
-            OptName::LowMsgqWatermark,
-            if inet {
-                one(Opt::LowMsgqWatermark(4096))
-            } else {
-                omitted()
-            },
-        ),
-        (
-            OptName::LowWatermark,
-            one(Opt::LowWatermark(if inet { 4096 } else { 1 })),
-        ),
-        (OptName::Mode, one(Opt::Mode(Mode::List))),
-        (OptName::Nodelay, one(Opt::Nodelay(false))),
-        (OptName::Packet, one(Opt::Packet(PacketType::Raw))),
-        (
-            OptName::PacketSize,
-            one(Opt::PacketSize(if inet { 0 } else { 0x400_0000 })),
-        ),
-        (
-            OptName::LineDelimiter,
-            if inet {
-                Err(Error::Einval)
-            } else {
-                one(Opt::LineDelimiter(b'\n'))
-            },
-        ),
-        (OptName::Priority, one(Opt::Priority(0))),
-        (OptName::Reuseaddr, one(Opt::Reuseaddr(false))),
-        // OTP 25 refuses these two (`einval`): they came with OTP 26, the
-        // release the reference page documents (kernel 9.2.3), where they
-        // are `SO_REUSEPORT`, off by default.
-        (OptName::Reuseport, one(Opt::Reuseport(false))),
-        (OptName::ReuseportLb, one(Opt::ReuseportLb(false))),
-        (OptName::SendTimeout, one(Opt::SendTimeout(None))),
-        (OptName::SendTimeoutClose, one(Opt::SendTimeoutClose(false))),
-        (OptName::ShowEconnreset, one(Opt::ShowEconnreset(false))),
-        (OptName::Tos, one(Opt::Tos(0))),
-        (OptName::Tclass, omitted()),
-        (OptName::Ttl, one(Opt::Ttl(64))),
-        (OptName::Recvtos, one(Opt::Recvtos(false))),
-        (OptName::Recvtclass, omitted()),
-        (OptName::Recvttl, one(Opt::Recvttl(false))),
-        (OptName::Ipv6V6only, omitted()),
-        (OptName::BindToDevice, one(Opt::BindToDevice(Vec::new()))),
-    ]
-}
-
-/// `getopts` of each option, one at a time, on a listen socket, a client
-/// and an accepted socket with no options: OTP's answers per backend
-/// (the `socket` backend leaves out the message-queue watermarks and
-/// `high_watermark`, has `{low_watermark, 1}`, `{packet_size, 64 MiB}`
-/// and `{buffer, 8192}`; `inet` refuses `line_delimiter`).
-fn defaults_per_backend(ctx: &Ctx) -> Check {
-    let socks = plain(ctx)?;
-    for (name, want) in defaults(ctx.backend) {
-        for (which, s) in ["listen", "client", "accepted"].iter().zip(&socks) {
-            eq(
-                &format!("{which} {}", name.erlang_name()),
-                gen_tcp::getopts(s, std::slice::from_ref(&name)),
-                want.clone(),
-            )?;
-        }
-    }
-    eq("getopts []", gen_tcp::getopts(&socks[1], &[]), Ok(vec![]))
-}
-
-/// `recbuf` and `sndbuf` come from the kernel: only their presence and
-/// sign are OTP's to define.
-fn kernel_buffer_sizes_are_positive(ctx: &Ctx) -> Check {
-    // All three stay open until the end: dropping the client's last handle
-    // would close it, and a socket whose peer closed answers `einval`.
-    let socks = plain(ctx)?;
-    for (which, s) in ["listen", "client", "accepted"].iter().zip(&socks) {
-        for name in [OptName::Recbuf, OptName::Sndbuf] {
-            match gen_tcp::getopts(s, std::slice::from_ref(&name)) {
-                Ok(v) if matches!(v.as_slice(), [Opt::Recbuf(n) | Opt::Sndbuf(n)] if *n > 0) => {}
-                other => return Err(format!("{which} {}: {other:?}", name.erlang_name())),
-            }
-        }
+/// `getopts(S, [])` is `{ok, []}` on every socket (Q1).
+fn getopts_of_no_names_is_empty(ctx: &Ctx) -> Check {
+    for (which, s) in ["listen", "client", "accepted"].iter().zip(&plain(ctx)?) {
+        eq(
+            &format!("{which} getopts []"),
+            gen_tcp::getopts(s, &[]),
+            Ok(vec![]),
+        )?;
     }
     Ok(())
+}
+
+/// Kernel options given to `connect` are on the client, those given to
+/// `listen` on the accepted socket (Q17: `{keepalive, true}` and
+/// `{linger, {true, 3}}` to connect, `{nodelay, true}` and `{tos, 16}`
+/// to listen).
+fn kernel_options_at_create(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(
+        &[Opt::Keepalive(true), Opt::Linger((true, 3))],
+        &[Opt::Nodelay(true), Opt::Tos(16)],
+    )?;
+    eq(
+        "getopts(C, [keepalive, linger])",
+        gen_tcp::getopts(&c, &[OptName::Keepalive, OptName::Linger]),
+        Ok(vec![Opt::Keepalive(true), Opt::Linger((true, 3))]),
+    )?;
+    eq(
+        "getopts(S, [nodelay, tos])",
+        gen_tcp::getopts(&s, &[OptName::Nodelay, OptName::Tos]),
+        Ok(vec![Opt::Nodelay(true), Opt::Tos(16)]),
+    )
+}
+
+/// `{linger, {true, 7}}` then `{linger, {false, 5}}` reads `{false, 7}`:
+/// the kernel keeps the seconds of the last "on" (Q17, both backends).
+fn linger_keeps_seconds(ctx: &Ctx) -> Check {
+    let (_c, s) = ctx.pair(&[], &[])?;
+    step("linger on", gen_tcp::setopts(&s, &[Opt::Linger((true, 7))]))?;
+    step(
+        "linger off",
+        gen_tcp::setopts(&s, &[Opt::Linger((false, 5))]),
+    )?;
+    eq(
+        "getopts linger",
+        gen_tcp::getopts(&s, &[OptName::Linger]),
+        Ok(vec![Opt::Linger((false, 7))]),
+    )
+}
+
+/// `listen` of an IPv4 socket with `{recvtclass, true}` or
+/// `{ipv6_v6only, true}`: `einval` on `inet`, the kernel's `enoprotoopt`
+/// on `socket` (Q17), as `setopts` answers them.
+fn ipv6_options_at_ipv4_listen(ctx: &Ctx) -> Check {
+    let want = ctx.per_backend(Error::Einval, posix("enoprotoopt"));
+    for opt in [Opt::Recvtclass(true), Opt::Ipv6V6only(true)] {
+        let o = ctx.opts(&[Opt::Ip([127, 0, 0, 1].into()), opt.clone()]);
+        eq(
+            &format!("listen {opt:?}"),
+            gen_tcp::listen(0, &o).map(|_| ()),
+            Err(want.clone()),
+        )?;
+    }
+    Ok(())
+}
+
+/// `getopts(C, [{raw, 6, 1, Size}])` (`TCP_NODELAY`, 4 bytes): `inet`
+/// answers up to 65522 bytes and `einval` over; `socket` leaves the option
+/// out for 0 and over 2^31 - 1 (Q18). No size makes us reserve it.
+fn raw_sizes_are_bounded(ctx: &Ctx) -> Check {
+    let (c, _s) = ctx.pair(&[], &[])?;
+    let (level, name) = (6, 1);
+    let raw = |value: Vec<u8>| Ok(vec![Opt::Raw { level, name, value }]);
+    let zero = || raw(vec![0; 4]);
+    let cases = [
+        (0, ctx.per_backend(raw(vec![]), Ok(vec![]))),
+        (4, zero()),
+        (65522, zero()),
+        (65523, ctx.per_backend(Err(Error::Einval), zero())),
+        (0x7fff_ffff, ctx.per_backend(Err(Error::Einval), zero())),
+        (0x8000_0000, ctx.per_backend(Err(Error::Einval), Ok(vec![]))),
+        (usize::MAX, ctx.per_backend(Err(Error::Einval), Ok(vec![]))),
+    ];
+    for (size, want) in cases {
+        eq(
+            &format!("getopts raw size {size}"),
+            gen_tcp::getopts(&c, &[OptName::Raw { level, name, size }]),
+            want,
+        )?;
+    }
+    step(
+        "setopts raw nodelay 1",
+        gen_tcp::setopts(
+            &c,
+            &[Opt::Raw {
+                level,
+                name,
+                value: 1i32.to_ne_bytes().to_vec(),
+            }],
+        ),
+    )?;
+    eq(
+        "getopts nodelay",
+        gen_tcp::getopts(&c, &[OptName::Nodelay]),
+        Ok(vec![Opt::Nodelay(true)]),
+    )
+}
+
+/// The typed accessors are `getopts`/`setopts` of one option: `None`
+/// where the backend leaves it out (`high_watermark` on `socket`).
+fn typed_accessors(ctx: &Ctx) -> Check {
+    use gen_tcp::TypedOpts;
+    let (c, _s) = ctx.pair(&[], &[])?;
+    step("set_nodelay", c.set_nodelay(true))?;
+    eq("nodelay", c.nodelay(), Ok(Some(true)))?;
+    step("set_packet", c.set_packet(PacketType::Two))?;
+    eq("packet", c.packet(), Ok(Some(PacketType::Two)))?;
+    eq("linger", c.linger(), Ok(Some((false, 0))))?;
+    eq(
+        "high_watermark",
+        c.high_watermark(),
+        Ok(ctx.per_backend(Some(8192), None)),
+    )?;
+    eq(
+        "set_active out of range",
+        c.set_active(Active::N(40_000)),
+        Err(Error::Einval),
+    )
 }
 
 /// Values Rust's types can still get wrong: `{active, 40000}` is `einval`
@@ -288,54 +294,8 @@ fn bad_value_in_listen_is_badarg(ctx: &Ctx) -> Check {
     )
 }
 
-/// What `getopts` gives back after `setopts` of a value.
-#[derive(Debug, Clone)]
-enum Then {
-    /// The value set.
-    Same,
-    /// This value.
-    Reads(Opt),
-    /// `{ok, []}`: the backend does not report the option.
-    Omitted,
-    /// `setopts` succeeds, `getopts` fails with this.
-    GetFails(Error),
-    /// `setopts` fails with this.
-    SetFails(Error),
-    /// A kernel size: at least the value set (Linux doubles it).
-    AtLeast(u32),
-    /// `setopts` succeeds; the value is platform-defined (Windows-only
-    /// options, accepted and ignored elsewhere).
-    Accepted,
-}
-
-/// Sets `opt` on a connected passive socket and reads it back.
-fn round_trip(ctx: &Ctx, opt: Opt, then: Then) -> Check {
-    let (_c, s) = ctx.pair(&[], &[])?;
-    let name = opt.name().ok_or("not a socket option")?;
-    let set = gen_tcp::setopts(&s, std::slice::from_ref(&opt));
-    if let Then::SetFails(e) = then {
-        return eq("setopts", set, Err(e));
-    }
-    step("setopts", set)?;
-    if let Then::Accepted = then {
-        return Ok(());
-    }
-    let got = gen_tcp::getopts(&s, &[name]);
-    match then {
-        Then::Same => eq("getopts", got, Ok(vec![opt])),
-        Then::Reads(o) => eq("getopts", got, Ok(vec![o])),
-        Then::Omitted => eq("getopts", got, Ok(vec![])),
-        Then::GetFails(e) => eq("getopts", got, Err(e)),
-        Then::AtLeast(n) => match got.as_deref() {
-            Ok([Opt::Recbuf(m) | Opt::Sndbuf(m)]) if *m >= n => Ok(()),
-            other => Err(format!("getopts: got {other:?}, want at least {n}")),
-        },
-        Then::SetFails(_) | Then::Accepted => unreachable!(),
-    }
-}
-
-/// One scenario per option, as socket2's `tests/socket.rs` has one test
-/// per option: `name: Opt => answer on inet, answer on socket;`.
+/// The round trips of values beyond each table row's sample, one
+/// scenario each (Q17): `name: Opt => answer on inet, answer on socket;`.
 macro_rules! round_trips {
     ($($f:ident: $opt:expr => $inet:expr, $socket:expr;)*) => {
         $(
@@ -356,34 +316,16 @@ macro_rules! round_trips {
     };
 }
 
-use Then::*;
+use Answer::*;
 
 round_trips! {
-    active_once: Opt::Active(Active::Once) => Same, Same;
     active_n: Opt::Active(Active::N(3)) => Same, Same;
     active_true: Opt::Active(Active::True) => Same, Same;
     active_out_of_range: Opt::Active(Active::N(40_000)) => SetFails(Error::Einval), SetFails(Error::Einval);
-    buffer: Opt::Buffer(4096) => Same, Same;
-    debug: Opt::Debug(true) => Same, Same;
-    delay_send: Opt::DelaySend(true) => Same, Same;
-    deliver: Opt::Deliver(Deliver::Port) => Same, Same;
-    dontroute: Opt::Dontroute(true) => Same, Same;
-    exit_on_close: Opt::ExitOnClose(false) => Same, Same;
-    // OTP 26 (the reference page's release) added `exclusiveaddruse`,
-    // `reuseport` and `reuseport_lb`; OTP 25 answers `einval` to all three.
-    exclusiveaddruse: Opt::Exclusiveaddruse(true) => Accepted, Accepted;
-    header: Opt::Header(3) => Same, Same;
-    high_msgq_watermark: Opt::HighMsgqWatermark(100_000) => Same, Omitted;
-    low_msgq_watermark: Opt::LowMsgqWatermark(100) => Same, Omitted;
-    high_watermark: Opt::HighWatermark(100_000) => Same, Omitted;
-    low_watermark: Opt::LowWatermark(100) => Same, Same;
-    keepalive: Opt::Keepalive(true) => Same, Same;
-    linger: Opt::Linger(true, 5) => Same, Same;
     mode_binary: Opt::Mode(Mode::Binary) => Same, Same;
     mode_list: Opt::List => Reads(Opt::Mode(Mode::List)), Reads(Opt::Mode(Mode::List));
-    nodelay: Opt::Nodelay(true) => Same, Same;
+    linger_off: Opt::Linger((false, 5)) => Reads(Opt::Linger((false, 0))), Reads(Opt::Linger((false, 0)));
     packet_1: Opt::Packet(PacketType::One) => Same, Same;
-    packet_2: Opt::Packet(PacketType::Two) => Same, Same;
     packet_4: Opt::Packet(PacketType::Four) => Same, Same;
     packet_line: Opt::Packet(PacketType::Line) => Same, Same;
     packet_sunrm: Opt::Packet(PacketType::Sunrm) => Same, Same;
@@ -395,20 +337,5 @@ round_trips! {
     packet_httph: Opt::Packet(PacketType::Httph) => Same, Same;
     packet_http_bin: Opt::Packet(PacketType::HttpBin) => Same, Same;
     packet_httph_bin: Opt::Packet(PacketType::HttphBin) => Same, Same;
-    packet_size: Opt::PacketSize(1000) => Same, Same;
-    line_delimiter: Opt::LineDelimiter(b';') => GetFails(Error::Einval), Same;
-    priority: Opt::Priority(3) => Same, Same;
-    recbuf: Opt::Recbuf(65536) => AtLeast(65536), AtLeast(65536);
-    reuseaddr: Opt::Reuseaddr(true) => Same, Same;
-    reuseport: Opt::Reuseport(true) => Same, Same;
-    reuseport_lb: Opt::ReuseportLb(true) => Same, Same;
-    send_timeout: Opt::SendTimeout(Some(Duration::from_millis(1500))) => Same, Same;
     send_timeout_infinity: Opt::SendTimeout(None) => Same, Same;
-    send_timeout_close: Opt::SendTimeoutClose(true) => Same, Same;
-    show_econnreset: Opt::ShowEconnreset(true) => Same, Same;
-    sndbuf: Opt::Sndbuf(65536) => AtLeast(65536), AtLeast(65536);
-    tos: Opt::Tos(16) => Same, Same;
-    ttl: Opt::Ttl(12) => Same, Same;
-    recvtos: Opt::Recvtos(true) => Same, Same;
-    recvttl: Opt::Recvttl(true) => Same, Same;
 }

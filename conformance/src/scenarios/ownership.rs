@@ -168,7 +168,7 @@ fn transfer_to_ending_process(ctx: &Ctx) -> Check {
             (Err(Error::Badarg), gen_tcp::InetBackend::Inet) => false,
             (other, _) => return Err(format!("round {round}: controlling_process: {other:?}")),
         };
-        if given && !c.port().is_closed() {
+        if given && !c.is_closed() {
             return Err(format!(
                 "round {round}: given to {to:?}, which ended, and still open (owner {:?})",
                 c.owner()

@@ -2,11 +2,12 @@
 //! `{header, N}` and `{line_delimiter, C}`. Expected packets are what
 //! OTP 25 delivers (`erlang:decode_packet/3` and probe questions 14, 16).
 
-use crate::ctx::{bytes, drain_msgs, eq, posix, recv_exactly, step, Check, Ctx, Seen, WAIT};
+use crate::ctx::{
+    bytes, drain_msgs, eq, posix, recv_exactly, step, wait_read, Check, Ctx, Seen, WAIT,
+};
 use bytes::Bytes;
 use gen_tcp::packet::http::{HttpField, HttpHeader, HttpMethod, HttpUri};
 use gen_tcp::{Active, Data, Error, HttpPacket, Opt, OptName, PacketType};
-use std::time::Duration;
 
 crate::scenarios! {
     "packet/length_prefixed_1_2_4_round_trip" => length_prefixed_round_trip;
@@ -27,10 +28,26 @@ crate::scenarios! {
     "packet/httph_bin_headers_only" => httph_bin;
 }
 
-/// Lets a write reach the peer before the next one, so that the peer's
-/// reads see the pieces apart (nothing announces it).
-fn pause() {
-    std::thread::sleep(Duration::from_millis(20));
+/// Sends `pieces` one by one to `s`, where `reader` is already receiving:
+/// each piece is read by `s` before the next is sent, so that the reads
+/// see the pieces apart. Returns what the reader got.
+fn send_apart<T: Send + 'static>(
+    c: &gen_tcp::Socket,
+    s: &gen_tcp::Socket,
+    pieces: &[&[u8]],
+    reader: impl FnOnce(gen_tcp::Socket) -> T + Send + 'static,
+) -> Result<T, String> {
+    let reader = {
+        let s = s.clone();
+        std::thread::spawn(move || reader(s))
+    };
+    let mut sent = 0;
+    for piece in pieces {
+        step("send", gen_tcp::send(c, *piece))?;
+        sent += piece.len();
+        wait_read(s, sent)?;
+    }
+    reader.join().map_err(|_| "the reader panicked".to_string())
 }
 
 fn recv(s: &gen_tcp::Socket) -> Result<Vec<u8>, Error> {
@@ -69,23 +86,19 @@ fn length_prefixed_round_trip(ctx: &Ctx) -> Check {
 /// with part of the body, the rest of the body.
 fn frame_split_across_sends(ctx: &Ctx) -> Check {
     let (c, s) = ctx.pair(&[], &[Opt::Packet(PacketType::Two)])?;
-    for piece in [&b"\x00"[..], b"\x05he", b"llo"] {
-        step("send", gen_tcp::send(&c, piece))?;
-        pause();
-    }
-    eq("packet", recv(&s), Ok(b"hello".to_vec()))
+    let got = send_apart(&c, &s, &[b"\x00", b"\x05he", b"llo"], |s| recv(&s))?;
+    eq("packet", got, Ok(b"hello".to_vec()))
 }
 
 /// `{packet, line}`: lines split across sends and two lines in one send
 /// come out one line per packet, delimiter kept.
 fn line_split_across_sends(ctx: &Ctx) -> Check {
     let (c, s) = ctx.pair(&[], &[Opt::Packet(PacketType::Line)])?;
-    for piece in ["hel", "lo\nwor", "ld\n"] {
-        step("send", gen_tcp::send(&c, piece))?;
-        pause();
-    }
-    eq("line 1", recv(&s), Ok(b"hello\n".to_vec()))?;
-    eq("line 2", recv(&s), Ok(b"world\n".to_vec()))
+    let (one, two) = send_apart(&c, &s, &[b"hel", b"lo\nwor", b"ld\n"], |s| {
+        (recv(&s), recv(&s))
+    })?;
+    eq("line 1", one, Ok(b"hello\n".to_vec()))?;
+    eq("line 2", two, Ok(b"world\n".to_vec()))
 }
 
 /// `{line_delimiter, $;}` ends lines at `;`; a newline is then data.

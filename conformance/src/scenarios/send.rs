@@ -4,7 +4,6 @@
 
 use crate::ctx::{bytes, eq, pattern, posix, recv_exactly, step, Check, Ctx, SHORT, WAIT};
 use gen_tcp::{Error, Opt, PacketType};
-use std::time::Duration;
 
 crate::scenarios! {
     "send/iodata_list_is_sent_in_order" => iodata_list_in_order;
@@ -68,11 +67,11 @@ fn after_peer_closed(ctx: &Ctx) -> Check {
     let (c, s) = ctx.pair(&[], &[])?;
     step("peer send", gen_tcp::send(&c, "from_peer"))?;
     step("peer close", gen_tcp::close(&c))?;
-    // Nothing announces that the FIN arrived; loopback is fast.
-    std::thread::sleep(Duration::from_millis(100));
+    // Nothing in the API announces that the FIN arrived, nor that the
+    // peer's reset to the next send came back; the kernel's TCP state does.
+    crate::ctx::wait_tcp_state(&s, crate::ctx::TCP_CLOSE_WAIT)?;
     eq("send #1", gen_tcp::send(&s, "ping"), Ok(()))?;
-    // ... nor that the peer's reset to it came back.
-    std::thread::sleep(Duration::from_millis(50));
+    crate::ctx::wait_tcp_state(&s, crate::ctx::TCP_CLOSE)?;
     eq("send #2", gen_tcp::send(&s, "ping"), Err(Error::Closed))?;
     eq(
         "send #3",

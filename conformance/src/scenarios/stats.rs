@@ -2,7 +2,7 @@
 //! (`docs/otp-answers.md`, probe questions 10 and 12, and "Added by the
 //! conformance suite", A9), except where noted.
 
-use crate::ctx::{eq, pattern, recv_exactly, step, Check, Ctx};
+use crate::ctx::{eq, pattern, recv_exactly, step, unread, wait_until, Check, Ctx};
 use gen_tcp::{Error, Opt, Socket, Stat};
 use std::time::Duration;
 
@@ -23,10 +23,10 @@ fn getstat(s: &Socket, which: &[Stat]) -> Result<Vec<u64>, String> {
     Ok(got.into_iter().map(|(_, v)| v).collect())
 }
 
-/// Lets every write reach the peer's kernel, so that one read takes it
-/// all (nothing announces it; loopback is fast).
-fn settle() {
-    std::thread::sleep(Duration::from_millis(100));
+/// Waits until the `n` bytes written to `s` are all in its kernel, so that
+/// one read takes them all.
+fn all_in_kernel(s: &Socket, n: usize) -> Check {
+    wait_until(&format!("{n} bytes waiting"), || unread(s) >= n)
 }
 
 /// C sends 10 bytes, then 5 as an iodata list (one send); S reads the
@@ -48,7 +48,7 @@ fn counters_after_traffic(ctx: &Ctx) -> Check {
     eq("C fresh", getstat(&c, &ALL)?, vec![0; 9])?;
     step("send 10", gen_tcp::send(&c, "0123456789"))?;
     step("send 5", gen_tcp::send(&c, [&b"abc"[..], b"de"]))?;
-    settle();
+    all_in_kernel(&s, 15)?;
     eq(
         "S reads",
         recv_exactly(&s, 15)?,
@@ -59,9 +59,8 @@ fn counters_after_traffic(ctx: &Ctx) -> Check {
     eq("C", getstat(&c, &ALL)?, vec![3, 1, 3, 3, 15, 2, 10, 7, 0])?;
     eq("S", getstat(&s, &ALL)?, vec![15, 1, 15, 15, 3, 1, 3, 3, 0])?;
     step("send 4", gen_tcp::send(&s, "1234"))?;
-    settle();
     step("send 2", gen_tcp::send(&s, "56"))?;
-    settle();
+    all_in_kernel(&c, 6)?;
     eq("C reads both", recv_exactly(&c, 6)?, b"123456".to_vec())?;
     eq(
         "C receive side",

@@ -1,11 +1,10 @@
 //! What `listen` and `connect` take besides the socket options.
 
-use super::{Ifaddr, Opt, SockOpts};
+use super::{Fd, Ifaddr, Opt, SockOpts};
 use crate::addr::{Family, SockAddr};
 use crate::backend::{default_backend, InetBackend};
 use crate::error::{Error, Result};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::RawFd;
 use std::path::PathBuf;
 
 /// The options of `listen`/`connect`, split into what creates the socket
@@ -24,7 +23,7 @@ pub struct CreateOpts {
     /// `{ifaddr, {local, Path}}`: the unix path to bind.
     pub local_path: Option<PathBuf>,
     /// `{fd, Fd}`: adopt this descriptor.
-    pub fd: Option<RawFd>,
+    pub fd: Option<Fd>,
     /// `{backlog, B}`, default 5.
     pub backlog: u32,
     /// `{netns, Path}`.
@@ -78,8 +77,7 @@ impl CreateOpts {
         for opt in rest {
             match opt {
                 Opt::InetBackend(_) => return Err(Error::Badarg),
-                Opt::Fd(fd) if *fd < 0 => return Err(Error::Badarg),
-                Opt::Fd(fd) => c.fd = Some(*fd),
+                Opt::Fd(fd) => c.fd = Some(fd.clone()),
                 Opt::Inet => c.family = Some(Family::Inet),
                 Opt::Inet6 => c.family = Some(Family::Inet6),
                 Opt::Local => c.family = Some(Family::Local),

@@ -1,7 +1,9 @@
-//! `setopts` and `getopts` for both backends: one table of where OTP's
-//! two backends answer differently, and the one loop that applies it.
+//! `setopts` and `getopts` for both backends: the rules of the option
+//! table (`table.rs`: its `check`, `getopts`, `local` and `setopts`
+//! columns) and the one loop that applies them.
 //!
-//! Differences (all measured on OTP 25, `docs/otp-answers.md` Q1, Q2, Q11):
+//! Differences (all measured on OTP 25, `docs/otp-answers.md` Q1, Q2, Q11,
+//! Q17, Q18):
 //!
 //! | case | `inet` | `socket` |
 //! |---|---|---|
@@ -10,10 +12,13 @@
 //! | a bad option in a `setopts` list | nothing applied | the options before it stay applied |
 //! | `getopts(line_delimiter)` | `einval` | the value |
 //! | `getopts` of `high_watermark`, `high_msgq_watermark`, `low_msgq_watermark` | the value | left out |
+//! | `setopts` of an IPv6 option (`tclass`, ...) on IPv4 | `einval` | `enoprotoopt` (the kernel's) |
+//! | `getopts` of `{raw, _, _, Size}` | `einval` over 65522 bytes | left out for 0 or over 2^31 - 1 |
 //!
 //! Both leave out of `getopts` what the kernel cannot report for this
 //! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
 
+use super::table;
 use super::{Opt, OptName, SockOpts};
 use crate::active::Active;
 use crate::backend::InetBackend;
@@ -32,19 +37,49 @@ pub enum SetRule {
     Refuse(Error),
 }
 
+/// What `getopts` does with one option on a backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GetRule {
+    /// Answer its value.
+    Report,
+    /// Leave it out of the answer (`{ok, []}` for it alone).
+    Omit,
+    /// Fail the whole call with this reason.
+    Refuse(Error),
+}
+
+/// The largest `Size` of `{raw, Level, Opt, Size}` that OTP 25's `inet`
+/// answers; over it, `einval` (inet_drv's reply buffer, Q18).
+pub const RAW_SIZE_MAX_INET: usize = 65522;
+
 /// The rule for `opt` in `setopts` on `backend`; `local` for a unix socket.
 pub fn set_rule(backend: InetBackend, opt: &Opt, local: bool) -> SetRule {
-    use InetBackend::{Inet, Socket};
-    match (backend, opt) {
-        (Inet, Opt::Nodelay(_)) if local => SetRule::Ignore,
-        (Socket, Opt::Nodelay(_)) if local => SetRule::Refuse(Error::Enotsup),
-        (
-            Socket,
-            Opt::Ip(_) | Opt::Backlog(_) | Opt::Inet | Opt::Inet6 | Opt::Local | Opt::TcpModule(_),
-        ) => SetRule::Ignore,
-        (_, o) if o.is_create_only() => SetRule::Refuse(Error::Einval),
-        (_, Opt::Pktoptions(_)) => SetRule::Refuse(Error::Einval),
-        _ => SetRule::Apply,
+    match opt {
+        Opt::Pktoptions(_) => SetRule::Refuse(Error::Einval),
+        _ => table::set_rule(backend, opt, local),
+    }
+}
+
+/// The rule for `name` in `getopts` on `backend`; `local` for a unix socket.
+pub fn get_rule(backend: InetBackend, name: &OptName, local: bool) -> GetRule {
+    match (backend, name) {
+        (InetBackend::Inet, OptName::Raw { size, .. }) if *size > RAW_SIZE_MAX_INET => {
+            GetRule::Refuse(Error::Einval)
+        }
+        // The socket NIF reads nothing for 0 and refuses what is not a C int.
+        (InetBackend::Socket, OptName::Raw { size, .. })
+            if *size == 0 || *size > i32::MAX as usize =>
+        {
+            GetRule::Omit
+        }
+        _ => {
+            let on_local = table::local_get_rule(name);
+            if local && on_local != GetRule::Report {
+                on_local
+            } else {
+                SockOpts::get_rule(backend, name)
+            }
+        }
     }
 }
 
@@ -67,11 +102,23 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
             }
             o => {
                 if !opts.apply(o)? {
-                    sockopt::set(fd, o)?;
+                    sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
                 }
                 Ok(false)
             }
         },
+    }
+}
+
+/// `inet` answers `einval` where the kernel has no such option for the
+/// socket's family (`tclass` on IPv4: `enoprotoopt`), in `setopts` as in
+/// `listen`; `socket` passes the kernel's reason on. A `raw` option always
+/// gets the kernel's reason.
+pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error {
+    match (backend, opt, &e) {
+        (_, Opt::Raw { .. }, _) => e,
+        (InetBackend::Inet, _, Error::Posix(libc::ENOPROTOOPT)) => Error::Einval,
+        _ => e,
     }
 }
 
@@ -130,10 +177,12 @@ pub fn getopts(
     opts: &SockOpts,
     names: &[OptName],
 ) -> Result<Vec<Opt>> {
-    let mut out = Vec::with_capacity(names.len());
+    let mut out = Vec::new();
     for name in names {
-        if !SockOpts::reported_on(opts.backend, name)? {
-            continue;
+        match get_rule(opts.backend, name, local) {
+            GetRule::Refuse(e) => return Err(e),
+            GetRule::Omit => continue,
+            GetRule::Report => {}
         }
         if let Some(o) = opts.get(name) {
             out.push(o);
@@ -141,8 +190,8 @@ pub fn getopts(
         }
         match (name, fd) {
             (OptName::Pktoptions, _) => out.push(Opt::Pktoptions(Vec::new())),
-            (OptName::Nodelay, _) if local => {}
             (_, Some(fd)) => {
+                // What the kernel cannot report for this socket is left out.
                 if let Ok(o) = sockopt::get(fd, name) {
                     out.extend(o);
                 }
@@ -228,5 +277,59 @@ mod tests {
             getopts(Some(s.as_fd()), false, &inet, &[OptName::LineDelimiter]),
             Err(Error::Einval)
         );
+    }
+
+    /// A `Size` no option has used to reserve that many bytes (a
+    /// `usize::MAX` panicked with capacity overflow); each backend now
+    /// bounds it as OTP 25 does (Q18).
+    #[test]
+    fn raw_sizes_are_bounded_as_each_backend_bounds_them() {
+        let s = sock();
+        let raw = |size| OptName::Raw {
+            level: libc::IPPROTO_TCP,
+            name: libc::TCP_NODELAY,
+            size,
+        };
+        let value = |v: Vec<u8>| {
+            Ok(vec![Opt::Raw {
+                level: libc::IPPROTO_TCP,
+                name: libc::TCP_NODELAY,
+                value: v,
+            }])
+        };
+        let four = || value(0i32.to_ne_bytes().to_vec());
+        let get = |o: &SockOpts, size| getopts(Some(s.as_fd()), false, o, &[raw(size)]);
+        let inet = SockOpts::defaults(InetBackend::Inet);
+        assert_eq!(get(&inet, 0), value(vec![]));
+        assert_eq!(get(&inet, RAW_SIZE_MAX_INET), four());
+        assert_eq!(get(&inet, RAW_SIZE_MAX_INET + 1), Err(Error::Einval));
+        assert_eq!(get(&inet, usize::MAX), Err(Error::Einval));
+        let socket = SockOpts::defaults(InetBackend::Socket);
+        assert_eq!(get(&socket, 0), Ok(vec![]));
+        assert_eq!(get(&socket, i32::MAX as usize), four());
+        assert_eq!(get(&socket, i32::MAX as usize + 1), Ok(vec![]));
+        assert_eq!(get(&socket, usize::MAX), Ok(vec![]));
+    }
+
+    #[test]
+    fn ipv6_options_on_ipv4_are_einval_on_inet_only() {
+        let s = sock();
+        for (backend, want) in [
+            (InetBackend::Inet, Error::Einval),
+            (InetBackend::Socket, Error::Posix(libc::ENOPROTOOPT)),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::Tclass(16)]);
+            assert_eq!(r, Err(want), "{backend:?}");
+        }
+        // A raw option gets the kernel's reason on both.
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let raw = Opt::Raw {
+            level: libc::IPPROTO_IPV6,
+            name: libc::IPV6_TCLASS,
+            value: 16i32.to_ne_bytes().to_vec(),
+        };
+        let (_, r) = setopts(s.as_fd(), false, &mut o, &[raw]);
+        assert_eq!(r, Err(Error::Posix(libc::ENOPROTOOPT)));
     }
 }

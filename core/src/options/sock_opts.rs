@@ -1,11 +1,11 @@
-//! The options gen_tcp itself interprets, per socket, with OTP's defaults.
+//! The options gen_tcp itself interprets, per socket: their value types,
+//! the checks and couplings the table names, and what framing needs.
 
-use super::{Opt, OptName};
+use super::SockOpts;
 use crate::active::Active;
 use crate::backend::InetBackend;
 use crate::error::{Error, Result};
 use crate::packet::{FrameConfig, PacketType};
-use std::time::Duration;
 
 /// `{mode, list | binary}`: how received packets are delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -32,31 +32,48 @@ pub enum Deliver {
 /// larger values are accepted, as OTP accepts them.
 pub const PACKET_SIZE_MAX: u32 = 0x400_0000;
 
-/// The per-socket options gen_tcp interprets itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)] // each field is the option of the same name
-pub struct SockOpts {
-    /// The backend these options belong to (validation differs a little).
-    pub backend: InetBackend,
-    pub active: Active,
-    pub buffer: u32,
-    pub debug: bool,
-    pub delay_send: bool,
-    pub deliver: Deliver,
-    pub exit_on_close: bool,
-    pub exclusiveaddruse: bool,
-    pub header: u32,
-    pub high_msgq_watermark: u32,
-    pub low_msgq_watermark: u32,
-    pub high_watermark: u32,
-    pub low_watermark: u32,
-    pub mode: Mode,
-    pub packet: PacketType,
-    pub packet_size: u32,
-    pub line_delimiter: u8,
-    pub send_timeout: Option<Duration>,
-    pub send_timeout_close: bool,
-    pub show_econnreset: bool,
+/// The values every backend accepts.
+pub(super) fn any<T>(_: &T) -> bool {
+    true
+}
+
+/// Zero is refused (`{buffer, 0}` on `socket`, the message-queue
+/// watermarks on `inet`).
+pub(super) fn nonzero(n: &u32) -> bool {
+    *n != 0
+}
+
+/// `{active, N}` takes -32768..=32767, as both backends do.
+pub(super) fn active_n(a: &Active) -> bool {
+    match a {
+        Active::N(n) => (-32768..=32767).contains(n),
+        _ => true,
+    }
+}
+
+/// inet_drv keeps at least one byte of buffer (`{buffer, 0}` reads back 1).
+pub(super) fn buffer_at_least_one(o: &mut SockOpts) {
+    o.buffer = o.buffer.max(1);
+}
+
+/// As inet_drv: lowering `high_watermark` under `low_watermark` lowers it too.
+pub(super) fn low_follows_high(o: &mut SockOpts) {
+    o.low_watermark = o.low_watermark.min(o.high_watermark);
+}
+
+/// As inet_drv: raising `low_watermark` over `high_watermark` raises it too.
+pub(super) fn high_follows_low(o: &mut SockOpts) {
+    o.high_watermark = o.high_watermark.max(o.low_watermark);
+}
+
+/// The message-queue pair keeps low at most high, as the output pair does.
+pub(super) fn msgq_low_follows_high(o: &mut SockOpts) {
+    o.low_msgq_watermark = o.low_msgq_watermark.min(o.high_msgq_watermark);
+}
+
+/// The message-queue pair keeps low at most high, as the output pair does.
+pub(super) fn msgq_high_follows_low(o: &mut SockOpts) {
+    o.high_msgq_watermark = o.high_msgq_watermark.max(o.low_msgq_watermark);
 }
 
 impl SockOpts {
@@ -71,157 +88,29 @@ impl SockOpts {
         Ok(())
     }
 
-    /// The defaults OTP 25 reports for a new socket of `backend`
-    /// (`docs/otp-answers.md`, Q1).
-    pub fn defaults(backend: InetBackend) -> SockOpts {
-        SockOpts {
-            backend,
-            active: Active::True,
-            buffer: match backend {
-                InetBackend::Inet => 1460,
-                InetBackend::Socket => 8192,
-            },
-            debug: false,
-            delay_send: false,
-            deliver: Deliver::Term,
-            exit_on_close: true,
-            exclusiveaddruse: false,
-            header: 0,
-            high_msgq_watermark: 8192,
-            low_msgq_watermark: 4096,
-            high_watermark: 8192,
-            // What OTP 25 reports (docs/otp-answers.md, Q1).
-            low_watermark: match backend {
-                InetBackend::Inet => 4096,
-                InetBackend::Socket => 1,
-            },
-            mode: Mode::List,
-            packet: PacketType::Raw,
-            packet_size: match backend {
-                InetBackend::Inet => 0,
-                InetBackend::Socket => PACKET_SIZE_MAX,
-            },
-            line_delimiter: b'\n',
-            send_timeout: None,
-            send_timeout_close: false,
-            show_econnreset: false,
-        }
-    }
-
     /// What the framing needs from these options.
     pub fn frame_config(&self) -> FrameConfig {
         FrameConfig {
             packet: self.packet,
             packet_size: self.packet_size,
             line_delimiter: self.line_delimiter,
-            trunc_len: self.buffer,
+            // inet_drv cuts a line at its buffer size; gen_tcp_socket passes
+            // packet_size as the line length, which only cuts a line when a
+            // read ends exactly there (else the line is emsgsize): it never
+            // cuts, and packet_size bounds the line.
+            trunc_len: match self.backend {
+                InetBackend::Inet => self.buffer,
+                InetBackend::Socket => 0,
+            },
         }
-    }
-
-    /// Checks a value as OTP's `backend` does, without applying it
-    /// (docs/otp-answers.md, Q2).
-    pub fn validate(opt: &Opt, backend: InetBackend) -> Result<()> {
-        match (opt, backend) {
-            (Opt::Active(Active::N(n)), _) if !(-32768..=32767).contains(n) => Err(Error::Einval),
-            (Opt::HighMsgqWatermark(0) | Opt::LowMsgqWatermark(0), InetBackend::Inet) => {
-                Err(Error::Einval)
-            }
-            (Opt::Buffer(0), InetBackend::Socket) => Err(Error::Einval),
-            _ => Ok(()),
-        }
-    }
-
-    /// Applies a gen_tcp-level option. Returns `Ok(false)` for options this
-    /// struct does not hold (kernel or create-only ones). The `active`
-    /// arithmetic is the caller's, through [`Active::set`].
-    pub fn apply(&mut self, opt: &Opt) -> Result<bool> {
-        Self::validate(opt, self.backend)?;
-        match opt {
-            Opt::Active(a) => self.active = *a,
-            // inet_drv keeps at least one byte of buffer (`{buffer, 0}` reads back 1).
-            Opt::Buffer(n) => self.buffer = (*n).max(1),
-            Opt::Debug(b) => self.debug = *b,
-            Opt::DelaySend(b) => self.delay_send = *b,
-            Opt::Deliver(d) => self.deliver = *d,
-            Opt::ExitOnClose(b) => self.exit_on_close = *b,
-            Opt::Exclusiveaddruse(b) => self.exclusiveaddruse = *b,
-            Opt::Header(n) => self.header = *n,
-            Opt::HighMsgqWatermark(n) => {
-                self.high_msgq_watermark = *n;
-                self.low_msgq_watermark = self.low_msgq_watermark.min(*n);
-            }
-            Opt::LowMsgqWatermark(n) => {
-                self.low_msgq_watermark = *n;
-                self.high_msgq_watermark = self.high_msgq_watermark.max(*n);
-            }
-            // As inet_drv: raising low above high raises high, and the reverse.
-            Opt::HighWatermark(n) => {
-                self.high_watermark = *n;
-                self.low_watermark = self.low_watermark.min(*n);
-            }
-            Opt::LowWatermark(n) => {
-                self.low_watermark = *n;
-                self.high_watermark = self.high_watermark.max(*n);
-            }
-            Opt::Mode(m) => self.mode = *m,
-            Opt::List => self.mode = Mode::List,
-            Opt::Binary => self.mode = Mode::Binary,
-            Opt::Packet(p) => self.packet = *p,
-            Opt::PacketSize(n) => self.packet_size = *n,
-            Opt::LineDelimiter(c) => self.line_delimiter = *c,
-            Opt::SendTimeout(t) => self.send_timeout = *t,
-            Opt::SendTimeoutClose(b) => self.send_timeout_close = *b,
-            Opt::ShowEconnreset(b) => self.show_econnreset = *b,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
-    /// How `getopts` answers for `name` on `backend` where OTP does not
-    /// report a value: `Err(einval)` for an option the backend rejects
-    /// (`line_delimiter` on `inet`), `Ok(false)` for one it leaves out of
-    /// the answer (the watermarks on `socket`), `Ok(true)` otherwise.
-    pub fn reported_on(backend: InetBackend, name: &OptName) -> Result<bool> {
-        match (backend, name) {
-            (InetBackend::Inet, OptName::LineDelimiter) => Err(Error::Einval),
-            (
-                InetBackend::Socket,
-                OptName::HighWatermark | OptName::HighMsgqWatermark | OptName::LowMsgqWatermark,
-            ) => Ok(false),
-            _ => Ok(true),
-        }
-    }
-
-    /// Reads a gen_tcp-level option; `None` for kernel options.
-    pub fn get(&self, name: &OptName) -> Option<Opt> {
-        Some(match name {
-            OptName::Active => Opt::Active(self.active),
-            OptName::Buffer => Opt::Buffer(self.buffer),
-            OptName::Debug => Opt::Debug(self.debug),
-            OptName::DelaySend => Opt::DelaySend(self.delay_send),
-            OptName::Deliver => Opt::Deliver(self.deliver),
-            OptName::ExitOnClose => Opt::ExitOnClose(self.exit_on_close),
-            OptName::Exclusiveaddruse => Opt::Exclusiveaddruse(self.exclusiveaddruse),
-            OptName::Header => Opt::Header(self.header),
-            OptName::HighMsgqWatermark => Opt::HighMsgqWatermark(self.high_msgq_watermark),
-            OptName::LowMsgqWatermark => Opt::LowMsgqWatermark(self.low_msgq_watermark),
-            OptName::HighWatermark => Opt::HighWatermark(self.high_watermark),
-            OptName::LowWatermark => Opt::LowWatermark(self.low_watermark),
-            OptName::Mode => Opt::Mode(self.mode),
-            OptName::Packet => Opt::Packet(self.packet),
-            OptName::PacketSize => Opt::PacketSize(self.packet_size),
-            OptName::LineDelimiter => Opt::LineDelimiter(self.line_delimiter),
-            OptName::SendTimeout => Opt::SendTimeout(self.send_timeout),
-            OptName::SendTimeoutClose => Opt::SendTimeoutClose(self.send_timeout_close),
-            OptName::ShowEconnreset => Opt::ShowEconnreset(self.show_econnreset),
-            _ => return None,
-        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::InetBackend;
+    use crate::options::{Opt, OptName};
 
     #[test]
     fn watermarks_keep_low_at_most_high() {
@@ -246,5 +135,26 @@ mod tests {
         assert_eq!(o.apply(&Opt::Nodelay(true)), Ok(false));
         assert_eq!(o.apply(&Opt::Binary), Ok(true));
         assert_eq!(o.get(&OptName::Mode), Some(Opt::Mode(Mode::Binary)));
+    }
+
+    #[test]
+    fn typed_accessors_check_and_couple_as_setopts_does() {
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        assert_eq!((o.buffer(), o.low_watermark()), (1460, 4096));
+        o.set_low_msgq_watermark(10_000).unwrap();
+        assert_eq!(o.high_msgq_watermark(), 10_000);
+        assert_eq!(o.set_high_msgq_watermark(0), Err(Error::Einval));
+        assert_eq!(
+            o.high_msgq_watermark(),
+            10_000,
+            "a refused value changes nothing"
+        );
+        o.set_packet(PacketType::Line).unwrap();
+        assert_eq!(o.frame_config().packet, PacketType::Line);
+        let s = SockOpts::defaults(InetBackend::Socket);
+        assert_eq!(
+            (s.buffer(), s.low_watermark(), s.packet_size()),
+            (8192, 1, PACKET_SIZE_MAX)
+        );
     }
 }

@@ -8,20 +8,25 @@
 //! end-of-contents octets, so such a packet is its tag and length bytes only.
 //! `k` above 4 is an error, but only once the `k` bytes are there.
 
+use super::decode::Scan;
+use super::scan::examined;
 use super::sized::{sized, Body};
 use super::{DecodeError, Decoded};
 
-/// Decodes one TLV, header included.
-pub(super) fn decode(packet_size: u32, buf: &[u8]) -> Decoded {
+/// Decodes one TLV, header included. A long tag is scanned from
+/// `scan.searched` on: the tag bytes before it are known to continue it.
+pub(super) fn decode(packet_size: u32, buf: &[u8], scan: &mut Scan) -> Decoded {
     if buf.len() < 2 {
         return Decoded::More(None);
     }
     // Index of the length byte.
     let mut at = 1;
     if buf[0] & 0x1f == 0x1f {
-        while at < buf.len() && buf[at] & 0x80 != 0 {
-            at += 1;
-        }
+        at = scan.searched.clamp(1, buf.len());
+        let more = buf[at..].iter().take_while(|&&b| b & 0x80 != 0).count();
+        examined(more);
+        at += more;
+        scan.searched = at;
         // The last tag byte and the length byte must both be there.
         if buf.len() - at < 2 {
             return Decoded::More(None);
@@ -48,7 +53,7 @@ pub(super) fn decode(packet_size: u32, buf: &[u8]) -> Decoded {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_tables::*;
     use super::super::{DecodeError, PacketType};
 
     // Rows produced by erlang:decode_packet/3 of OTP 25 on the same inputs.

@@ -27,7 +27,7 @@ pub(super) fn decode(packet_size: u32, buf: &[u8]) -> Decoded {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_tables::*;
     use super::super::{DecodeError, PacketType};
 
     // Rows produced by erlang:decode_packet/3 of OTP 25 on the same inputs.

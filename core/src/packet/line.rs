@@ -8,26 +8,42 @@
 //! * a delimiter: a line longer than `packet_size` is an error; a line longer
 //!   than `trunc_len` is cut to `trunc_len` bytes; else the line is a packet.
 
+use super::decode::Scan;
+use super::scan::find_byte;
 use super::{DecodeError, Decoded, FrameConfig};
 
-/// Decodes one line.
-pub(super) fn decode(cfg: &FrameConfig, buf: &[u8]) -> Decoded {
+/// Decodes one line, searching for the delimiter from `scan.searched` on:
+/// the bytes before it are known to hold none.
+///
+/// Only the first `trunc_len` bytes are searched when they decide: a line
+/// cut at `trunc_len` does not look at the bytes after the cut, which are
+/// the next packets (a long line in a large buffer would else be searched
+/// once for each piece cut from it). They are looked at only for the
+/// `packet_size` rule, when the buffer holds more than `packet_size` bytes.
+pub(super) fn decode(cfg: &FrameConfig, buf: &[u8], scan: &mut Scan) -> Decoded {
+    let n = buf.len();
     let max = cfg.packet_size as usize;
     let trunc = cfg.trunc_len as usize;
-    let len = match buf.iter().position(|&b| b == cfg.line_delimiter) {
-        None if max != 0 && buf.len() > max => return Decoded::Error(DecodeError::TooLarge),
-        None if trunc != 0 && buf.len() >= trunc => trunc,
-        None => return Decoded::More(None),
-        Some(at) => {
-            let len = at + 1;
-            if max != 0 && len > max {
+    let over = |len: usize| max != 0 && len > max;
+    // A delimiter past here would make a line longer than `trunc_len`.
+    let horizon = if trunc != 0 { n.min(trunc) } else { n };
+    let from = scan.searched.min(horizon);
+    let len = match find_byte(cfg.line_delimiter, &buf[from..horizon]) {
+        Some(at) if over(from + at + 1) => return Decoded::Error(DecodeError::TooLarge),
+        Some(at) => from + at + 1,
+        // No end before the cut: a piece of `trunc_len` bytes, unless the
+        // line is longer than `packet_size`, which a delimiter before
+        // `packet_size` would disprove.
+        None if trunc != 0 && n >= trunc => {
+            if over(n) && find_byte(cfg.line_delimiter, &buf[trunc..max.max(trunc)]).is_none() {
                 return Decoded::Error(DecodeError::TooLarge);
             }
-            if trunc != 0 && len > trunc {
-                trunc
-            } else {
-                len
-            }
+            trunc
+        }
+        None if over(n) => return Decoded::Error(DecodeError::TooLarge),
+        None => {
+            scan.searched = n;
+            return Decoded::More(None);
         }
     };
     Decoded::Packet {
@@ -38,7 +54,7 @@ pub(super) fn decode(cfg: &FrameConfig, buf: &[u8]) -> Decoded {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_tables::*;
     use super::super::{decode, DecodeError, Decoded, FrameConfig, PacketType};
 
     // Rows produced by erlang:decode_packet/3 of OTP 25 on the same inputs
@@ -64,6 +80,11 @@ mod tests {
         (b"abc", 2, 2, E),
         (b"abcdef", 4, 2, E),
         (b"abcdef\x0a", 10, 3, P(3, 0..3)),
+        // Cut at line_length, but the whole line must fit packet_size.
+        (b"abc\x0adefghij", 5, 2, P(2, 0..2)),
+        (b"abcd\x0afghij", 5, 2, P(2, 0..2)),
+        (b"abcde\x0aghij", 5, 2, E),
+        (b"abcdef\x0a", 5, 2, E),
     ];
 
     #[test]

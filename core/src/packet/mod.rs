@@ -2,49 +2,75 @@
 //!
 //! This is the counterpart of OTP's `erts/emulator/beam/packet_parser.c`:
 //! pure functions over a byte buffer, no I/O. A backend keeps the bytes it
-//! has read in a buffer and asks [`decode`] whether a whole packet is there.
+//! has read in a buffer and asks [`decode`] whether a whole packet is there,
+//! or [`decode_resume`] to go on from where the last call on the same bytes
+//! stopped (`crate::inbound` does this, and sets the limits of a stream).
 //!
 //! One file per family, each a pure function from bytes to [`Decoded`]:
 //! `length_prefixed` (`1 | 2 | 4`), `line`, `sunrm`, `asn1`, `cdr`, `fcgi`,
 //! `tpkt` and `http/` (request/status line, headers, URIs, header names).
-//! `decode` picks one by [`PacketType`]; `send` builds the header that
-//! `{packet, 1 | 2 | 4}` puts in front of outgoing data.
+//! `decode` picks one by [`PacketType`]; `scan` holds the byte search they
+//! share; `send` builds the header that `{packet, 1 | 2 | 4}` puts in front
+//! of outgoing data. With the `testkit` feature, `testkit` holds the
+//! guarantee below as code.
 //!
 //! # Guarantee
-//! [`decode`] never panics, never reads past the buffer it is given, and
-//! never asks for more than `packet_size` bytes of body (when `packet_size`
-//! is not 0): a header announcing a larger packet is an error at once, so a
-//! peer cannot make a backend buffer without bound. Precisely, for
-//! `Decoded::More(Some(n))`, `n - h <= packet_size` where `h` is the header
-//! length of the type (1, 2 or 4 for `1 | 2 | 4`, 4 for `sunrm` and `tpkt`,
-//! 12 for `cdr`, 8 for `fcgi`, and for `asn1` the tag and length bytes,
-//! which are all already in the buffer). This is OTP's rule: `packet_size`
-//! limits the body, not the header. `Decoded::Packet` always has
-//! `consumed <= buf.len()` and `body` within `0..consumed`.
+//! For any bytes, any [`FrameConfig`] and any [`Resume`] hint:
+//! * [`decode`] and [`decode_resume`] never panic and never read past the
+//!   buffer they are given.
+//! * They never ask for more than `packet_size` bytes of body (when
+//!   `packet_size` is not 0): a header announcing a larger packet is an
+//!   error at once, so a peer cannot make a backend buffer without bound.
+//!   Precisely, for `Decoded::More(Some(n))`, `n > buf.len()` and
+//!   `n - h <= packet_size` where `h` is the header length of the type (1,
+//!   2 or 4 for `1 | 2 | 4`, 4 for `sunrm` and `tpkt`, 12 for `cdr`, 8 for
+//!   `fcgi`, and for `asn1` the tag and length bytes, which are all already
+//!   in the buffer). This is OTP's rule: `packet_size` limits the body, not
+//!   the header.
+//! * `Decoded::Packet` and `Decoded::Http` have `0 < consumed <= buf.len()`
+//!   and `body` within `0..consumed`.
+//! * A line waits (`More(None)`) holding at most `packet_size` bytes, an
+//!   HTTP line at most `packet_size`, or `trunc_len` when that is 0.
+//! * An answer, once given, is final: when a buffer of at most
+//!   `max(packet_size, trunc_len)` bytes (any length when both are 0) gives
+//!   a packet or an error, every buffer that begins with it gives the same
+//!   (`raw` aside: it takes whatever is there). A receiver may so decide on
+//!   the bytes it has, whatever the reads brought. For this we depart from
+//!   `erlang:decode_packet/3` in one corner: an empty HTTP line is whole
+//!   whatever the limit (`http/frame.rs`).
+//! * [`decode_resume`] answers what [`decode`] answers, and a packet fed
+//!   over any number of reads, each call resuming with the hint of the last,
+//!   costs work linear in its bytes: each byte is examined by the search for
+//!   the end once, plus one byte per call (counted by
+//!   `testkit::bytes_examined`).
 //!
 //! The unit tests beside each decoder are tables, many of them produced by
 //! `erlang:decode_packet/3` of OTP 25; `core/tests/decode_smoke.rs` and the
-//! fuzz targets under `fuzz/` hold every decoder to the guarantee.
+//! fuzz targets under `fuzz/` hold every decoder to the guarantee, every
+//! prefix of their inputs resumed and from the start; `fuzz_stream` and
+//! `core/tests/peer_limits.rs` hold `crate::inbound` to its limits.
 
 mod asn1;
 mod cdr;
 mod decode;
 mod fcgi;
-mod guarantee;
 pub mod http;
 mod length_prefixed;
 mod line;
+mod scan;
 mod send;
 mod sized;
 mod sunrm;
 #[cfg(test)]
-mod testkit;
+mod test_tables;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 mod tpkt;
 
-pub use decode::decode;
-pub use guarantee::{check_guarantee, check_stream};
+pub(crate) use decode::decode_resuming;
+pub use decode::{decode, decode_resume, Resume};
 pub use http::{next_packet_type, HttpPacket};
-pub use send::send_header;
+pub use send::{send_header, Frame};
 
 /// The `{packet, Type}` option: how a byte stream is cut into packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -36,31 +36,13 @@ pub(super) fn is_token(b: u8) -> bool {
     TOKEN[usize::from(b)]
 }
 
-/// The position of the first `needle` in `hay`, eight bytes at a time (the
-/// word-at-a-time search of `memchr`, in safe code).
-pub(super) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(needle);
-    let mut words = hay.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes) ^ pattern;
-        // A zero byte of `x` is a match. The borrow of the subtraction can
-        // only flag bytes above a real match, so the lowest flag is exact.
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return Some(at + zeros.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|i| at + i)
+/// Decimal digits accumulated as OTP's `packet_parser.c` does, in a C
+/// `int` (`n = 10 * n + d`), which wraps round on the machines OTP runs on.
+pub(super) fn c_int(digits: &[u8]) -> i32 {
+    digits.iter().fold(0i32, |n, &d| {
+        n.wrapping_mul(10)
+            .wrapping_add(i32::from(d.wrapping_sub(b'0')))
+    })
 }
 
 impl<'a> Cursor<'a> {
@@ -109,20 +91,16 @@ impl<'a> Cursor<'a> {
         self.take_while(|b| !is_space(b))
     }
 
-    /// Decimal digits as a number, `None` when there are none. OTP
-    /// accumulates in a C `int`; we wrap in a `u32`, which differs only
-    /// past 2^31.
-    pub(super) fn number(&mut self) -> Option<u32> {
+    /// Decimal digits as a number, `None` when there are none, as OTP
+    /// reads it: into a C `int`, so past `i32::MAX` it wraps round (a real
+    /// socket delivers `HTTP/1.1 2147483648 OK` as status -2147483648).
+    pub(super) fn number(&mut self) -> Option<i32> {
         let digits = self.take_while(|b| b.is_ascii_digit());
-        (!digits.is_empty()).then(|| {
-            digits.iter().fold(0u32, |n, &d| {
-                n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
-            })
-        })
+        (!digits.is_empty()).then(|| c_int(digits))
     }
 
     /// `1*DIGIT "." 1*DIGIT`.
-    pub(super) fn version(&mut self) -> Option<(u32, u32)> {
+    pub(super) fn version(&mut self) -> Option<(i32, i32)> {
         let major = self.number()?;
         if self.rest.first() != Some(&b'.') {
             return None;
@@ -137,36 +115,29 @@ impl<'a> Cursor<'a> {
 mod tests {
     use super::*;
 
+    // Values produced by erlang:decode_packet/3 of OTP 25 (and the same
+    // from a real socket of either backend).
+    #[test]
+    fn numbers_wrap_as_a_c_int() {
+        for (digits, want) in [
+            ("0", 0),
+            ("2147483647", i32::MAX),
+            ("2147483648", i32::MIN),
+            ("3000000000", -1294967296),
+            ("4294967295", -1),
+            ("4294967296", 0),
+            ("4294967297", 1),
+            ("99999999999", 1215752191),
+        ] {
+            assert_eq!(c_int(digits.as_bytes()), want, "{digits}");
+        }
+    }
+
     #[test]
     fn token_bytes_are_visible_ascii_but_not_separators() {
         for b in 0..=255u8 {
             let slow = (33..128).contains(&b) && !b"()<>@,;:\\\"/[]?={}".contains(&b);
             assert_eq!(is_token(b), slow, "{b}");
         }
-    }
-
-    #[test]
-    fn find_byte_finds_the_first_match_at_every_offset() {
-        for len in 0..40 {
-            for at in 0..=len {
-                let mut hay = vec![b'a'; len];
-                // A byte just above the needle and a second match after it
-                // check that neither borrows nor later matches are seen.
-                if at < len {
-                    hay[at] = b'\n';
-                    if at + 1 < len {
-                        hay[at + 1] = b'\n' + 1;
-                    }
-                    if at + 3 < len {
-                        hay[at + 3] = b'\n';
-                    }
-                }
-                let want = hay.iter().position(|&b| b == b'\n');
-                assert_eq!(find_byte(b'\n', &hay), want, "{len} {at}");
-            }
-        }
-        assert_eq!(find_byte(0, &[1, 0, 0, 0, 0, 0, 0, 0, 0]), Some(1));
-        assert_eq!(find_byte(0x80, &[0x7f; 17]), None);
-        assert_eq!(find_byte(0xff, &[0xfe, 0x01, 0xff]), Some(2));
     }
 }

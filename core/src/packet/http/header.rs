@@ -13,9 +13,10 @@
 
 use bytes::Bytes;
 
-use super::cursor::{find_byte, is_space, is_token};
+use super::cursor::{is_space, is_token};
 use super::share::{copy, pieces};
 use super::{HttpField, HttpHeader, HttpPacket};
+use crate::packet::scan::find_byte;
 
 /// OTP's `HTTP_MAX_NAME_LEN`.
 const MAX_NAME_LEN: usize = 50;

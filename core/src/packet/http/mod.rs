@@ -29,6 +29,7 @@ use bytes::Bytes;
 pub use names::{HttpField, HttpHeader, HttpMethod};
 pub use uri::{HttpScheme, HttpUri};
 
+use super::decode::Scan;
 use super::{Decoded, FrameConfig, PacketType};
 
 /// One parsed HTTP packet, mirroring the Erlang terms.
@@ -41,15 +42,20 @@ pub enum HttpPacket {
         method: HttpMethod,
         /// The Request-URI, classified.
         uri: HttpUri,
-        /// `(major, minor)`.
-        version: (u32, u32),
+        /// `(major, minor)`, each a C `int` in OTP (see `Response`).
+        version: (i32, i32),
     },
     /// `{http_response, {Major, Minor}, Status, Reason}`.
+    ///
+    /// OTP's parser keeps the version numbers and the status in a C `int`:
+    /// digits past 2^31 - 1 wrap round, and a socket of either backend
+    /// delivers `HTTP/1.1 2147483648 OK` with status -2147483648 and
+    /// `HTTP/4294967297.1` as version `{1, 1}`. So do we, hence `i32`.
     Response {
         /// `(major, minor)`.
-        version: (u32, u32),
+        version: (i32, i32),
         /// The status code (0 when the line has none, as in OTP).
-        status: u32,
+        status: i32,
         /// The reason phrase, possibly empty.
         reason: Bytes,
     },
@@ -70,14 +76,15 @@ pub enum HttpPacket {
     Error(Bytes),
 }
 
-/// Decodes one HTTP packet: a start line unless `in_headers`.
-pub(super) fn decode(in_headers: bool, cfg: &FrameConfig, buf: &[u8]) -> Decoded {
+/// Decodes one HTTP packet: a start line unless `in_headers`. The search
+/// for its end resumes at `scan`.
+pub(super) fn decode(in_headers: bool, cfg: &FrameConfig, buf: &[u8], scan: &mut Scan) -> Decoded {
     let max = if cfg.packet_size != 0 {
         cfg.packet_size
     } else {
         cfg.trunc_len
     };
-    match frame::packet_len(in_headers, max as usize, buf) {
+    match frame::packet_len(in_headers, max as usize, buf, scan) {
         Err(e) => Decoded::Error(e),
         Ok(None) => Decoded::More(None),
         Ok(Some(len)) => Decoded::Http {

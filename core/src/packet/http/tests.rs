@@ -18,7 +18,7 @@ fn by(s: &[u8]) -> Bytes {
     Bytes::copy_from_slice(s)
 }
 
-fn req(method: &[u8], uri: HttpUri, version: (u32, u32)) -> HttpPacket {
+fn req(method: &[u8], uri: HttpUri, version: (i32, i32)) -> HttpPacket {
     HttpPacket::Request {
         method: HttpMethod::from_token(method),
         uri,
@@ -26,7 +26,7 @@ fn req(method: &[u8], uri: HttpUri, version: (u32, u32)) -> HttpPacket {
     }
 }
 
-fn resp(version: (u32, u32), status: u32, reason: &[u8]) -> HttpPacket {
+fn resp(version: (i32, i32), status: i32, reason: &[u8]) -> HttpPacket {
     HttpPacket::Response {
         version,
         status,
@@ -34,7 +34,7 @@ fn resp(version: (u32, u32), status: u32, reason: &[u8]) -> HttpPacket {
     }
 }
 
-fn abs(scheme: HttpScheme, host: &[u8], port: Option<u32>, path: &[u8]) -> HttpUri {
+fn abs(scheme: HttpScheme, host: &[u8], port: Option<i32>, path: &[u8]) -> HttpUri {
     HttpUri::AbsoluteUri {
         scheme,
         host: by(host),
@@ -727,6 +727,84 @@ fn otp_rows() -> Vec<Row> {
             H(13, hdr(14, b"Host", b"Host", b"x\x0d\x0a y")),
         ),
         (true, b"Host: x\x0d\x0a y\x0d\x0aZ", 0, 12, E),
+        // Numbers past 2^31 - 1 wrap round as a C `int` (issue 10).
+        (
+            false,
+            b"HTTP/2147483648.1 200 OK\r\n",
+            0,
+            0,
+            H(26, resp((i32::MIN, 1), 200, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/4294967297.1 200 OK\r\n",
+            0,
+            0,
+            H(26, resp((1, 1), 200, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/1.2147483648 200 OK\r\n",
+            0,
+            0,
+            H(26, resp((1, i32::MIN), 200, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/1.1 2147483648 OK\r\n",
+            0,
+            0,
+            H(24, resp((1, 1), i32::MIN, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/1.1 3000000000 OK\r\n",
+            0,
+            0,
+            H(24, resp((1, 1), -1294967296, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/1.1 99999999999 OK\r\n",
+            0,
+            0,
+            H(25, resp((1, 1), 1215752191, b"OK")),
+        ),
+        (
+            false,
+            b"HTTP/1.1 -5 OK\r\n",
+            0,
+            0,
+            H(16, HttpPacket::Error(by(b"HTTP/1.1 -5 OK\r\n"))),
+        ),
+        (
+            false,
+            b"GET / HTTP/2147483648.0\r\n",
+            0,
+            0,
+            H(25, req(b"GET", HttpUri::AbsPath(by(b"/")), (i32::MIN, 0))),
+        ),
+        (
+            false,
+            b"GET / HTTP/1.4294967297\r\n",
+            0,
+            0,
+            H(25, req(b"GET", HttpUri::AbsPath(by(b"/")), (1, 1))),
+        ),
+        (
+            false,
+            b"GET http://h:2147483648/ HTTP/1.1\r\n",
+            0,
+            0,
+            H(
+                35,
+                req(
+                    b"GET",
+                    abs(HttpScheme::Http, b"h", Some(i32::MIN), b"/"),
+                    (1, 1),
+                ),
+            ),
+        ),
     ]
 }
 

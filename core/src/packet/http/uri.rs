@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 
+use super::cursor::c_int;
 use super::share::{copy, pieces};
 
 /// The scheme of an `absoluteURI`: only `http` and `https` are split up.
@@ -29,7 +30,9 @@ pub enum HttpUri {
         host: Bytes,
         /// The port when it is all digits and not 0, else `undefined`.
         /// OTP 25 reads `[::1]:80` as host `[` with no port, and so do we.
-        port: Option<u32>,
+        /// An `int` in OTP: past 2^31 - 1 it wraps round (see
+        /// `HttpPacket::Response`).
+        port: Option<i32>,
         /// From the first `/` on, `/` when there is none.
         path: Bytes,
     },
@@ -90,15 +93,14 @@ fn absolute(scheme: HttpScheme, rest: &[u8]) -> HttpUri {
     }
 }
 
-/// All digits and not 0, else undefined. OTP accumulates in a C `int`; we
-/// wrap in a `u32`, which differs only past 2^31.
-fn port(digits: &[u8]) -> Option<u32> {
+/// All digits and not 0, else undefined. OTP reads it into a C `int`, so
+/// a port past `i32::MAX` wraps round, to a negative number or to 0
+/// (undefined), as [`c_int`] does.
+fn port(digits: &[u8]) -> Option<i32> {
     if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let port = digits.iter().fold(0u32, |n, &d| {
-        n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'))
-    });
+    let port = c_int(digits);
     (port != 0).then_some(port)
 }
 
@@ -154,6 +156,26 @@ mod tests {
                 },
             ),
             ("something_else", HttpUri::String(b("something_else"))),
+            (
+                "http://h:2147483647/",
+                abs(HttpScheme::Http, "h", Some(i32::MAX), "/"),
+            ),
+            (
+                "http://h:2147483648/",
+                abs(HttpScheme::Http, "h", Some(i32::MIN), "/"),
+            ),
+            (
+                "https://h:3000000000",
+                abs(HttpScheme::Https, "h", Some(-1294967296), "/"),
+            ),
+            (
+                "http://h:4294967296/",
+                abs(HttpScheme::Http, "h", None, "/"),
+            ),
+            (
+                "http://h:4294967376/",
+                abs(HttpScheme::Http, "h", Some(80), "/"),
+            ),
         ];
         for (uri, want) in cases {
             assert_eq!(HttpUri::parse(uri.as_bytes()), want, "{uri}");
