@@ -207,7 +207,7 @@ impl InetPort {
         if self.reading.load(Ordering::Acquire) || inner.blocked_reader {
             return Err(busy);
         }
-        let buffered = !inner.inbound.is_empty() || !inner.unread.is_empty();
+        let buffered = !inner.inbound.is_empty();
         if buffered && read_ahead == ReadAhead::Refuse {
             return Err(busy);
         }
@@ -222,8 +222,7 @@ impl InetPort {
                 return Err(e);
             }
         };
-        let owed = std::mem::take(&mut inner.unread);
-        let buffered = inner.inbound.take_all(owed);
+        let buffered = inner.inbound.take_all();
         self.kill(&mut inner, State::Closed);
         Ok((fd, buffered))
     }

@@ -240,7 +240,7 @@ impl Port for SocketPort {
         if st.blocked_reader {
             return Err(busy());
         }
-        let buffered = !st.inbound.is_empty() || !st.read_rest.is_empty();
+        let buffered = !st.inbound.is_empty();
         if buffered && read_ahead == ReadAhead::Refuse {
             return Err(busy());
         }
@@ -258,8 +258,7 @@ impl Port for SocketPort {
             st.reg.close();
         }
         let fd = detached?;
-        let owed = std::mem::take(&mut st.read_rest);
-        Ok((fd, st.inbound.take_all(owed)))
+        Ok((fd, st.inbound.take_all()))
     }
 }
 

@@ -295,29 +295,32 @@ impl Inbound {
         self.consume(n).freeze()
     }
 
-    /// Takes every byte waiting, after `owed` (bytes taken from the front
-    /// earlier and not handed out yet: the rest of a packet `Read` gave in
-    /// part), for a socket that gives its descriptor away
+    /// Takes every byte waiting, the rest of a packet `Read` gave in part
+    /// first, for a socket that gives its descriptor away
     /// (`into_std_parts`). Copies only when both have bytes.
     ///
     /// ```
-    /// use bytes::Bytes;
     /// let mut inbound = gen_tcp_core::inbound::Inbound::new();
-    /// inbound.extend(b"def");
-    /// assert_eq!(inbound.take_all(Bytes::from_static(b"abc")), &b"abcdef"[..]);
+    /// inbound.extend(b"abcdef");
+    /// let front = inbound.take(2);
+    /// inbound.keep_rest(bytes::Bytes::from_static(b"xy"));
+    /// assert_eq!(front, &b"ab"[..]);
+    /// assert_eq!(inbound.take_all(), &b"xycdef"[..]);
     /// assert!(inbound.is_empty());
     /// ```
-    pub fn take_all(&mut self, owed: Bytes) -> Bytes {
-        let rest = self.take(usize::MAX);
-        if owed.is_empty() {
+    pub fn take_all(&mut self) -> Bytes {
+        let rest = std::mem::take(&mut self.rest);
+        let n = self.buf.len();
+        let buf = self.consume(n).freeze();
+        if rest.is_empty() {
+            return buf;
+        }
+        if buf.is_empty() {
             return rest;
         }
-        if rest.is_empty() {
-            return owed;
-        }
-        let mut both = BytesMut::with_capacity(owed.len() + rest.len());
-        both.extend_from_slice(&owed);
+        let mut both = BytesMut::with_capacity(rest.len() + buf.len());
         both.extend_from_slice(&rest);
+        both.extend_from_slice(&buf);
         both.freeze()
     }
 }
