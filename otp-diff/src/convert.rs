@@ -154,10 +154,10 @@ pub fn opt_of(t: &Term) -> Conv<Opt> {
         "high_watermark" => Opt::HighWatermark(u()?),
         "keepalive" => Opt::Keepalive(b()?),
         "linger" => match v {
-            Term::Tuple(p) if p.len() == 2 => Opt::Linger(
+            Term::Tuple(p) if p.len() == 2 => Opt::Linger((
                 bool_of(&p[0]).ok_or_else(bad)?,
                 u32_of(&p[1]).ok_or_else(bad)?,
-            ),
+            )),
             _ => return Err(bad()),
         },
         "low_msgq_watermark" => Opt::LowMsgqWatermark(u()?),
@@ -319,7 +319,7 @@ pub fn opt_term(o: &Opt) -> Term {
         Opt::HighMsgqWatermark(n) => kv("high_msgq_watermark", u(*n)),
         Opt::HighWatermark(n) => kv("high_watermark", u(*n)),
         Opt::Keepalive(v) => kv("keepalive", b(*v)),
-        Opt::Linger(on, s) => kv("linger", Term::tuple([b(*on), u(*s)])),
+        Opt::Linger((on, s)) => kv("linger", Term::tuple([b(*on), u(*s)])),
         Opt::LowMsgqWatermark(n) => kv("low_msgq_watermark", u(*n)),
         Opt::LowWatermark(n) => kv("low_watermark", u(*n)),
         Opt::Mode(Mode::List) | Opt::List => kv("mode", Term::atom("list")),
@@ -443,6 +443,8 @@ pub fn message_term(m: &Message, name: &dyn Fn(&gen_tcp::Socket) -> Term) -> Ter
         Message::TcpError(s, e) => Term::tuple([Term::atom("tcp_error"), name(s), error_term(e)]),
         Message::TcpPassive(s) => Term::tuple([Term::atom("tcp_passive"), name(s)]),
         Message::User(_) => Term::atom("user"),
+        // (Message is non_exhaustive: a kind added later prints as itself.)
+        other => Term::atom(&format!("{other:?}")),
     }
 }
 
