@@ -181,6 +181,8 @@ impl InetPort {
             return Err(Error::Einval);
         }
         inner.opts.check_recv_length(length)?;
+        // The kernel is read at least once, even with a zero timeout.
+        let mut read_once = false;
         loop {
             let i = &mut *inner;
             match i.inbound.next_packet(&i.opts, length) {
@@ -192,9 +194,10 @@ impl InetPort {
                 }
             }
             // A timeout is a deadline, whatever keeps arriving.
-            if sys::passed(deadline) {
+            if read_once && sys::passed(deadline) {
                 return Err(Error::Timeout);
             }
+            read_once = true;
             let want = inner.inbound.want(&inner.opts, length);
             inner = self.receive_more(inner, want, deadline)?;
         }
@@ -232,9 +235,8 @@ impl InetPort {
                 buf[..got.len()].copy_from_slice(&got);
                 return Ok(got.len());
             }
-            if sys::passed(deadline) {
-                return Err(Error::Timeout);
-            }
+            // (A deadline that has passed ends the wait below, once the
+            // kernel was read: `recv(S, 0, 0)` takes what is there.)
             let r = if deadline.is_none() {
                 let (mut i, r) = self.blocking(inner, |me| {
                     let r = me.fd.recv(buf, Block::Until(None));

@@ -87,14 +87,20 @@ fn drive<T>(
 ) -> Result<T> {
     let deadline = sys::deadline(timeout);
     let _reader = reader(port, deadline)?;
+    // Bytes came in the last attempt and are not decoded yet: the next
+    // attempt decodes them before the deadline counts (so `recv(S, 0, 0)`
+    // takes what the kernel holds).
+    let mut fresh = false;
     loop {
         let mut st = port.state.lock();
         let blocking = deadline.is_none();
         let step = attempt(&mut st, blocking);
         // A timeout is a deadline, whatever keeps arriving.
-        if !matches!(step, Step::Done(_)) && sys::passed(deadline) {
+        let again = matches!(step, Step::Again);
+        if !matches!(step, Step::Done(_)) && !(again && !fresh) && sys::passed(deadline) {
             return Err(Error::Timeout);
         }
+        fresh = again;
         let need = match step {
             Step::Done(r) => return r,
             Step::Again => continue,
@@ -221,9 +227,8 @@ fn read_raw(port: &SocketPort, buf: &mut [u8], timeout: Option<Duration>) -> Res
         if st.ended().is_some() {
             return Ok(Some(0));
         }
-        if sys::passed(deadline) {
-            return Err(Error::Timeout);
-        }
+        // (A deadline that has passed ends the wait below, once the
+        // kernel was read: a zero timeout takes what is there.)
         let r = if deadline.is_none() {
             let (mut st2, r) = blocking(port, st, || {
                 let r = port.fd.recv(buf, Block::Until(None));
