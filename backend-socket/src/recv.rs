@@ -96,11 +96,15 @@ fn drive<T>(
         let blocking = deadline.is_none();
         let step = attempt(&mut st, blocking);
         // A timeout is a deadline, whatever keeps arriving.
-        let again = matches!(step, Step::Again);
-        if !matches!(step, Step::Done(_)) && !(again && !fresh) && sys::passed(deadline) {
+        let counts = match step {
+            Step::Done(_) => false,
+            Step::Again => fresh,
+            Step::Need(_) => true,
+        };
+        if counts && sys::passed(deadline) {
             return Err(Error::Timeout);
         }
-        fresh = again;
+        fresh = matches!(step, Step::Again);
         let need = match step {
             Step::Done(r) => return r,
             Step::Again => continue,
