@@ -76,7 +76,7 @@ fn option_values(r: &mut Rng, name: &str) -> Term {
             5 => i(-1),
             _ => i(*r.pick(&[0, 3, 5, 32767])),
         },
-        "mode" => a(*r.pick(&["list", "binary"])),
+        "mode" => a(r.pick::<&str>(&["list", "binary"])),
         "packet" => match r.below(12) {
             0 => i(0),
             1 => a("raw"),
@@ -86,7 +86,7 @@ fn option_values(r: &mut Rng, name: &str) -> Term {
             6 | 7 => a("line"),
             8 => a("asn1"),
             9 => a("cdr"),
-            10 => a(*r.pick(&["sunrm", "fcgi"])),
+            10 => a(r.pick::<&str>(&["sunrm", "fcgi"])),
             _ => a("tpkt"),
         },
         "packet_size" => i(*r.pick(&[0, 3, 5, 10, 100, 70000])),
@@ -243,7 +243,7 @@ impl Gen {
 
     fn opt_named(&mut self, name: &str) -> Term {
         match name {
-            "mode" if self.r.chance(50) => a(*self.r.pick(&["list", "binary"])),
+            "mode" if self.r.chance(50) => a(self.r.pick::<&str>(&["list", "binary"])),
             _ => {
                 let v = option_values(&mut self.r, name);
                 kv(name, v)
@@ -364,23 +364,20 @@ impl Gen {
 
     fn frame_once(&mut self) -> Vec<u8> {
         let keep = self.framing;
-        let f = {
-            let body = self.text(6);
-            match keep {
-                Framing::Len(2) => {
-                    let mut f = vec![0, body.len() as u8];
-                    f.extend(body);
-                    f
-                }
-                Framing::Line(d) => {
-                    let mut b = body;
-                    b.push(d);
-                    b
-                }
-                _ => body,
+        let body = self.text(6);
+        match keep {
+            Framing::Len(2) => {
+                let mut f = vec![0, body.len() as u8];
+                f.extend(body);
+                f
             }
-        };
-        f
+            Framing::Line(d) => {
+                let mut b = body;
+                b.push(d);
+                b
+            }
+            _ => body,
+        }
     }
 
     fn psend(&mut self) {
