@@ -88,3 +88,8 @@ fuzz SECS="60" *TARGETS="fuzz_length_prefixed fuzz_line fuzz_misc fuzz_http fuzz
 # Re-run the OTP probes that recorded OTP's answers (needs erlang-base).
 otp:
     escript conformance/otp/probe.escript
+
+# Differential run against the BEAM (needs erlang-base): N random programs from SEED on OTP 25 and on
+# us, both backends; prints each divergence (minimised) not listed in otp-diff/corpus, exit 1 if any.
+otp-diff N="200" SEED="1":
+    cargo run --quiet -p otp-diff -- run {{N}} {{SEED}}
