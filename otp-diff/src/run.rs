@@ -29,7 +29,8 @@ pub const FLUSH_MAX: Duration = Duration::from_millis(1500);
 pub const END_WAIT: Duration = Duration::from_millis(1000);
 
 enum Cmd {
-    Go(Step),
+    /// A step to run; the helper answers on the channel as it starts it.
+    Go(Step, mpsc::SyncSender<()>),
     Stop,
 }
 
@@ -220,7 +221,14 @@ fn go(ctx: &Arc<Ctx>, a: &str, step: &Step) -> Term {
     };
     let mut s = step.clone();
     s.by = None;
-    let _ = h.cmds.lock().unwrap().send(Cmd::Go(s));
+    // Returns once the helper has started the step, as an Erlang message
+    // is there when `!` returns: on a loaded machine the helper's thread
+    // may wake late, and the `sleep` that follows a `go` is meant for the
+    // call, not for the wake-up.
+    let (started_tx, started_rx) = mpsc::sync_channel(1);
+    if h.cmds.lock().unwrap().send(Cmd::Go(s, started_tx)).is_ok() {
+        let _ = started_rx.recv_timeout(PROGRAM_LIMIT);
+    }
     ok()
 }
 
@@ -229,7 +237,8 @@ fn spawn_helper(ctx: &Arc<Ctx>, name: &Term) -> Term {
     let (res_tx, res_rx) = mpsc::channel::<Term>();
     let c = ctx.clone();
     let (pid, handle) = gen_tcp::spawn_with_handle(move || {
-        while let Ok(Cmd::Go(step)) = cmd_rx.recv() {
+        while let Ok(Cmd::Go(step, started)) = cmd_rx.recv() {
+            let _ = started.send(());
             let r = guarded(&c, &step);
             if res_tx.send(r).is_err() {
                 break;

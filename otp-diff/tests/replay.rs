@@ -10,6 +10,9 @@ use otp_diff::run;
 /// Programs run at once (they mostly wait on the network and timers).
 const PARALLEL: usize = 8;
 
+/// Runs alone for a pair that did not answer as recorded.
+const RETRIES: usize = 3;
+
 #[test]
 fn the_corpus_replays_as_recorded() {
     let entries = corpus::load(&corpus::dir()).expect("corpus");
@@ -27,9 +30,15 @@ fn the_corpus_replays_as_recorded() {
         .enumerate()
     {
         let mut verdict = e.check(b, &traces[k]);
-        if matches!(verdict, Replay::Differs { .. }) {
-            // Once more alone: the programs were recorded as stable, but
-            // this test may share the machine with others.
+        // Again alone, a few times: the programs were recorded as stable
+        // (each answered the same twice on both sides), but this test may
+        // share the machine with others, and a program orders processes
+        // with `sleep` steps that a loaded machine can stretch. An answer
+        // that really changed differs every time.
+        for _ in 0..RETRIES {
+            if matches!(verdict, Replay::Ok) {
+                break;
+            }
             verdict = e.check(b, &run::run(&e.program, BACKENDS[b]));
         }
         match verdict {
