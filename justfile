@@ -92,4 +92,5 @@ otp:
 # Differential run against the BEAM (needs erlang-base): N random programs from SEED on OTP 25 and on
 # us, both backends; prints each divergence (minimised) not listed in otp-diff/corpus, exit 1 if any.
 otp-diff N="200" SEED="1":
+    cargo test --quiet -p otp-diff --lib -- --ignored
     cargo run --quiet -p otp-diff -- run {{N}} {{SEED}}

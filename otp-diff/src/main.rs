@@ -31,7 +31,7 @@
 use gen_tcp::InetBackend;
 use otp_diff::corpus::{self, Entry, Expect, Replay, BACKENDS};
 use otp_diff::diff::{self, Divergence};
-use otp_diff::otp::{Beam, Job, Trace};
+use otp_diff::otp::{Beam, Job, Trace, BEAM_DIED};
 use otp_diff::program::Program;
 use otp_diff::{gen, run};
 use std::collections::{BTreeMap, HashSet};
@@ -176,10 +176,16 @@ fn stable_divergence(
 ) -> Option<Divergence> {
     let [o1, o2] = &r.otp;
     let [u1, u2] = &r.ours;
-    if o1 != o2 || u1 != u2 {
+    if o1 != o2 || u1 != u2 || beam_died(o1) {
         return None;
     }
     diff::reportable(p, b, o1, u1, listed)
+}
+
+/// True for the trace of a program that ended OTP's VM: dropped, as a
+/// program OTP does not answer the same way twice.
+fn beam_died(t: &Trace) -> bool {
+    t.iter().any(|l| l == BEAM_DIED)
 }
 
 /// The signatures the corpus lists: every divergence of its entries not
@@ -266,7 +272,7 @@ fn cmd_run(o: &Opts) -> Result<bool, String> {
     for (pi, r) in results.iter().enumerate() {
         for (bi, b) in BACKENDS.iter().enumerate() {
             let [o1, o2] = &r[bi].otp;
-            if o1 != o2 {
+            if o1 != o2 || beam_died(o1) {
                 dropped_otp += 1;
             } else if o1 == &r[bi].ours[0] {
                 agree += 1;

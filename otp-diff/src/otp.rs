@@ -26,6 +26,12 @@ pub fn available() -> bool {
         .is_ok()
 }
 
+/// The trace of a program that ended the BEAM it ran on.
+pub const BEAM_DIED: &str = "beam_died";
+
+/// The escript ended before every trace came: those that came, by job.
+struct Died(Vec<Option<Trace>>);
+
 /// One job for the BEAM: a program on a backend.
 #[derive(Clone, Copy)]
 pub struct Job<'a> {
@@ -41,6 +47,7 @@ pub struct Beam {
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     next_id: usize,
+    parallel: usize,
 }
 
 impl Beam {
@@ -60,11 +67,56 @@ impl Beam {
             stdin,
             stdout,
             next_id: 0,
+            parallel,
         })
     }
 
     /// Runs every job and returns their traces, in the order of `jobs`.
+    ///
+    /// A program can end the BEAM itself (OTP 25's socket backend aborts
+    /// the VM on some inputs): then the BEAM is started again, the jobs
+    /// not finished run again one at a time, and a job that ends the BEAM
+    /// alone gets the trace [`BEAM_DIED`] (a run drops such a program).
     pub fn run(&mut self, jobs: &[Job<'_>]) -> std::io::Result<Vec<Trace>> {
+        let mut got = match self.run_batch(jobs) {
+            Ok(traces) => return Ok(traces),
+            Err(Died(got)) => got,
+        };
+        for (k, job) in jobs.iter().enumerate() {
+            if got[k].is_some() {
+                continue;
+            }
+            self.restart()?;
+            got[k] = Some(match self.run_batch(std::slice::from_ref(job)) {
+                Ok(mut t) => t.pop().unwrap_or_default(),
+                Err(_) => {
+                    eprintln!(
+                        "otp-diff: a program ended the BEAM on {} (dropped):\n{}",
+                        job.backend.name(),
+                        job.program
+                    );
+                    vec![BEAM_DIED.to_string()]
+                }
+            });
+        }
+        self.restart()?;
+        Ok(got.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    /// A fresh BEAM in place of one that ended.
+    fn restart(&mut self) -> std::io::Result<()> {
+        if self.child.try_wait()?.is_none() {
+            return Ok(());
+        }
+        let fresh = Beam::start(self.parallel)?;
+        // (Dropping the old one reaps its process, which has ended.)
+        drop(std::mem::replace(self, fresh));
+        Ok(())
+    }
+
+    /// Runs `jobs` on this BEAM; `Died` with the traces that came if the
+    /// escript ended first.
+    fn run_batch(&mut self, jobs: &[Job<'_>]) -> Result<Vec<Trace>, Died> {
         let first = self.next_id;
         self.next_id += jobs.len();
         let mut input = String::new();
@@ -86,13 +138,13 @@ impl Beam {
             let mut got: HashMap<usize, Trace> = HashMap::new();
             let mut cur: Option<(usize, Trace)> = None;
             let mut line = String::new();
+            let died = |mut got: HashMap<usize, Trace>| {
+                Died((0..jobs.len()).map(|k| got.remove(&(first + k))).collect())
+            };
             while got.len() < jobs.len() {
                 line.clear();
-                if stdout.read_line(&mut line)? == 0 {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "the escript ended early",
-                    ));
+                if !matches!(stdout.read_line(&mut line), Ok(n) if n > 0) {
+                    return Err(died(got));
                 }
                 let l = line.trim_end_matches('\n');
                 if let Some(hdr) = l.strip_prefix("trace ") {
@@ -106,7 +158,8 @@ impl Beam {
                     t.push(l.to_string());
                 }
             }
-            writer.join().expect("writer")?;
+            // (A write error means the escript ended: every trace came.)
+            let _ = writer.join();
             Ok((0..jobs.len())
                 .map(|k| got.remove(&(first + k)).unwrap_or_default())
                 .collect())
@@ -119,5 +172,31 @@ impl Drop for Beam {
         let _ = self.stdin.write_all(b"quit\n");
         let _ = self.stdin.flush();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A BEAM that ended (here: killed) is started again, and the jobs
+    /// it owed run on the new one.
+    #[test]
+    #[ignore = "needs escript (erlang-base): `just otp-diff` runs it"]
+    fn a_beam_that_ended_is_started_again() {
+        let program = Program::parse("connect s p []\nclose s\n").unwrap();
+        let jobs = [InetBackend::Inet, InetBackend::Socket].map(|backend| Job {
+            backend,
+            program: &program,
+        });
+        let mut beam = Beam::start(2).unwrap();
+        beam.child.kill().unwrap();
+        beam.child.wait().unwrap();
+        let traces = beam.run(&jobs).unwrap();
+        for t in &traces {
+            assert_eq!(t, &["1 {ok,s}", "2 ok"]);
+        }
+        // And the fresh BEAM goes on serving.
+        assert_eq!(beam.run(&jobs).unwrap(), traces);
     }
 }
