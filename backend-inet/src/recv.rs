@@ -181,6 +181,12 @@ impl InetPort {
             return Err(Error::Einval);
         }
         inner.opts.check_recv_length(length)?;
+        // A raw `recv(S, 0)` takes what the kernel holds with what is
+        // buffered, as OTP's.
+        let i = &mut *inner;
+        if let Some(r) = i.inbound.top_up(&self.fd, &i.opts, length) {
+            self.received(&mut inner, r)?;
+        }
         // The kernel is read at least once, even with a zero timeout.
         let mut read_once = false;
         loop {

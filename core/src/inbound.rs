@@ -181,6 +181,38 @@ impl Inbound {
         Ok(r)
     }
 
+    /// Tops the buffer up for a raw `recv(S, 0)` before it is answered:
+    /// OTP reads the kernel for it even when bytes are already buffered,
+    /// and delivers both, up to `buffer` bytes. `None` when no read was
+    /// needed (no bytes buffered, the buffer is full enough, a framed or
+    /// fixed-length `recv`) or the kernel holds nothing: the read is made
+    /// only for bytes the kernel has, so an end of stream behind them
+    /// stays for the next read, after the buffered bytes are delivered.
+    /// `Some` is the read's result, for the backend to count.
+    pub fn top_up(
+        &mut self,
+        fd: &Descriptor,
+        opts: &SockOpts,
+        length: usize,
+    ) -> Option<std::io::Result<usize>> {
+        if !self.may_top_up(opts, length) {
+            return None;
+        }
+        // (An error here is met again by the read that follows.)
+        match fd.unread() {
+            Ok(0) | Err(_) => None,
+            Ok(n) => Some(self.fill_from(fd, n.min(raw_packet_max(opts) - self.len()))),
+        }
+    }
+
+    /// True when [`Inbound::top_up`] may read the kernel for this `recv`:
+    /// a backend serving a packet without taking the right to read must
+    /// not serve this one.
+    pub fn may_top_up(&self, opts: &SockOpts, length: usize) -> bool {
+        let have = self.len();
+        opts.packet == PacketType::Raw && length == 0 && have > 0 && have < raw_packet_max(opts)
+    }
+
     /// How many bytes the next read should ask for, to complete what
     /// `recv(S, length)` waits for.
     pub fn want(&self, opts: &SockOpts, length: usize) -> usize {
@@ -263,7 +295,13 @@ impl Inbound {
             if self.buf.is_empty() || self.buf.len() < length {
                 return Ok(None);
             }
-            let n = if length == 0 { self.buf.len() } else { length };
+            // `recv(S, 0)` and active delivery take at most `buffer`
+            // bytes, as one read into OTP's buffer gives (both backends).
+            let n = if length == 0 {
+                self.buf.len().min(raw_packet_max(opts))
+            } else {
+                length
+            };
             let body = self.consume(n).freeze();
             return Ok(Some(shape(body, opts)));
         }
@@ -325,6 +363,12 @@ impl Inbound {
     }
 }
 
+/// The most bytes one raw packet (`recv(S, 0)`, an active message) holds:
+/// `buffer`, as both OTP backends read at most that much for one.
+fn raw_packet_max(opts: &SockOpts) -> usize {
+    (opts.buffer as usize).max(1)
+}
+
 /// Shapes a packet's bytes by `mode` and `header`.
 pub fn shape(body: Bytes, opts: &SockOpts) -> Data {
     match opts.mode {
@@ -366,6 +410,60 @@ mod tests {
             Some(Data::Binary("fg".into()))
         );
         assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+    }
+
+    #[test]
+    fn a_raw_packet_holds_at_most_buffer_bytes() {
+        let mut o = opts(PacketType::Raw, Mode::Binary);
+        o.buffer = 3;
+        let mut i = Inbound::new();
+        i.extend(b"abcdefg");
+        let mut got = vec![];
+        while let Some(p) = i.next_packet(&o, 0).unwrap() {
+            got.push(p);
+        }
+        let want: Vec<Data> = ["abc", "def", "g"].map(|s| Data::Binary(s.into())).into();
+        assert_eq!(got, want);
+        // A length asked for is not cut.
+        i.extend(b"hijklm");
+        assert_eq!(
+            i.next_packet(&o, 5).unwrap(),
+            Some(Data::Binary("hijkl".into()))
+        );
+    }
+
+    #[test]
+    fn top_up_reads_the_kernel_but_leaves_the_end_of_stream() {
+        let mut o = opts(PacketType::Raw, Mode::Binary);
+        o.buffer = 6;
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
+        let mut i = Inbound::new();
+        // Nothing buffered: no top-up (the recv reads as usual).
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        i.extend(b"ab");
+        // The kernel holds nothing: no read.
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        std::io::Write::write_all(&mut &b, b"cdefgh").unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        // Not for a length or a framed packet.
+        assert!(i.top_up(&fd, &o, 2).is_none());
+        assert!(i.top_up(&fd, &opts(PacketType::Line, Mode::Binary), 0).is_none());
+        assert_eq!(i.top_up(&fd, &o, 0).unwrap().unwrap(), 6);
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("abcdef".into()))
+        );
+        // Buffered bytes behind the end of stream: no read, the end of
+        // stream stays in the kernel for the read after them.
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("gh".into()))
+        );
+        assert_eq!(i.fill_from(&fd, 10).unwrap(), 0);
     }
 
     #[test]
