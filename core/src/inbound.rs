@@ -370,13 +370,21 @@ fn raw_packet_max(opts: &SockOpts) -> usize {
 }
 
 /// Shapes a packet's bytes by `mode` and `header`.
+///
+/// With `{header, N}` in binary mode, a packet too short to have a binary
+/// part is a plain list, as OTP gives it: shorter than N bytes on `inet`
+/// (`inet_drv`), N bytes or fewer on `socket` (`gen_tcp_socket`, whose
+/// answer to fewer than N is a crash of its own; it gets the list too).
 pub fn shape(body: Bytes, opts: &SockOpts) -> Data {
+    let header = opts.header as usize;
+    let short = match opts.backend {
+        InetBackend::Inet => body.len() < header,
+        InetBackend::Socket => body.len() <= header,
+    };
     match opts.mode {
-        Mode::Binary if opts.header == 0 => Data::Binary(body),
-        Mode::Binary => {
-            let h = (opts.header as usize).min(body.len());
-            Data::Headed(body[..h].to_vec(), body.slice(h..))
-        }
+        Mode::Binary if header == 0 => Data::Binary(body),
+        Mode::Binary if short => Data::List(body.to_vec()),
+        Mode::Binary => Data::Headed(body[..header].to_vec(), body.slice(header..)),
         Mode::List => Data::List(body.to_vec()),
     }
 }
@@ -540,6 +548,29 @@ mod tests {
         assert_eq!(got, sent.len());
         assert_eq!(&i.buf[..4], b"head");
         assert_eq!(&i.buf[4..], &sent[..]);
+    }
+
+    #[test]
+    fn header_longer_than_the_packet_gives_a_list() {
+        for (backend, exact) in [
+            (InetBackend::Inet, Data::Headed(b"ij".to_vec(), Bytes::new())),
+            (InetBackend::Socket, Data::List(b"ij".to_vec())),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            o.mode = Mode::Binary;
+            o.header = 2;
+            assert_eq!(shape(Bytes::from_static(b"ij"), &o), exact, "{backend:?}");
+            assert_eq!(
+                shape(Bytes::from_static(b"h"), &o),
+                Data::List(b"h".to_vec()),
+                "{backend:?}"
+            );
+            assert_eq!(
+                shape(Bytes::from_static(b"ijk"), &o),
+                Data::Headed(b"ij".to_vec(), Bytes::from_static(b"k")),
+                "{backend:?}"
+            );
+        }
     }
 
     #[test]
