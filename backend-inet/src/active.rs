@@ -89,13 +89,12 @@ impl InetPort {
                     self.fail_active(inner, None);
                 } else {
                     inner.state = State::PeerClosed;
-                    inner.inbound = Default::default();
+                    inner.inbound.clear();
                     self.tell_owner(Message::TcpClosed);
                 }
                 Read::Empty
             }
             Ok(n) => {
-                self.counters.received(n);
                 if n < MIN_READ {
                     inner.reg.drained();
                 }

@@ -58,8 +58,9 @@ impl InetPort {
         inner.state.check_recv()
     }
 
-    /// What a passive read's result means: bytes counted, or the end of
-    /// the stream or an error recorded as `recv` reports them.
+    /// What a passive read's result means: bytes came (counted when
+    /// delivered, as `inet_drv` counts), or the end of the stream or an
+    /// error recorded as `recv` reports them.
     fn received(&self, inner: &mut Inner, r: io::Result<usize>) -> Result<Filled> {
         match r {
             Ok(0) => {
@@ -71,10 +72,7 @@ impl InetPort {
                 }
                 Err(Error::Closed)
             }
-            Ok(n) => {
-                self.counters.received(n);
-                Ok(Filled::Bytes)
-            }
+            Ok(_) => Ok(Filled::Bytes),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Filled::WouldBlock),
             Err(e) => {
                 let reason = io_reason(&e, inner.opts.show_econnreset);
@@ -127,8 +125,6 @@ impl InetPort {
     fn turned_active(&self, inner: &mut Inner, r: io::Result<usize>) -> Error {
         if !matches!(r, Ok(n) if n > 0) {
             let _: Read = self.received_active(inner, r);
-        } else if let Ok(n) = r {
-            self.counters.received(n);
         }
         self.activate(inner);
         Error::Einval
@@ -261,7 +257,10 @@ impl InetPort {
             };
             let n = *r.as_ref().unwrap_or(&0);
             match self.received(&mut inner, r)? {
-                Filled::Bytes => return Ok(n),
+                Filled::Bytes => {
+                    inner.inbound.count_direct(n);
+                    return Ok(n);
+                }
                 Filled::WouldBlock => {
                     inner = self.wait_readable(inner, deadline)?;
                     self.passive(&mut inner)?;

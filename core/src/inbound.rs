@@ -29,6 +29,7 @@ use crate::descriptor::{Block, Descriptor};
 use crate::error::{Error, Result};
 use crate::options::{Mode, SockOpts};
 use crate::packet::{self, http, DecodeError, Decoded, FrameConfig, PacketType, Resume};
+use crate::stats::Tally;
 use bytes::{Bytes, BytesMut};
 use std::cell::Cell;
 
@@ -96,12 +97,36 @@ pub struct Inbound {
     /// whoever takes it (`recv`, `Read` again, active delivery), so that
     /// the stream stays in order.
     rest: Bytes,
+    /// What was delivered: every packet, by its bytes on the wire.
+    delivered: Tally,
 }
 
 impl Inbound {
     /// An empty buffer.
     pub fn new() -> Inbound {
         Inbound::default()
+    }
+
+    /// Drops every byte waiting and the HTTP sub-state, as a new buffer;
+    /// the tally of what was delivered stays.
+    pub fn clear(&mut self) {
+        *self = Inbound {
+            delivered: self.delivered,
+            ..Inbound::default()
+        };
+    }
+
+    /// What was delivered so far: each packet by its bytes on the wire
+    /// (header included; the rest of a packet `Read` gave in part counts
+    /// with its packet), as `inet_drv` counts `recv_oct`/`recv_cnt`.
+    pub fn delivered(&self) -> &Tally {
+        &self.delivered
+    }
+
+    /// Counts `n` bytes handed out without passing through this buffer
+    /// (a `Read` the kernel copied straight into the caller's buffer).
+    pub fn count_direct(&mut self, n: usize) {
+        self.delivered.add(n);
     }
 
     /// Bytes waiting.
@@ -303,11 +328,13 @@ impl Inbound {
                 length
             };
             let body = self.consume(n).freeze();
+            self.delivered.add(n);
             return Ok(Some(shape(body, opts)));
         }
         let cfg = self.frame(opts);
         match self.decide(&cfg, opts) {
             Decoded::Packet { consumed, body } => {
+                self.delivered.add(consumed);
                 let mut whole = self.consume(consumed).freeze();
                 let body = whole.split_off(body.start).slice(..body.end - body.start);
                 Ok(Some(shape(body, opts)))
@@ -315,6 +342,7 @@ impl Inbound {
             Decoded::Http { consumed, packet } => {
                 // Drop the packet's bytes in place: no shared handle to count.
                 self.resume.take();
+                self.delivered.add(consumed);
                 bytes::Buf::advance(&mut self.buf, consumed);
                 self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
                 Ok(Some(Data::Http(packet)))
@@ -330,6 +358,9 @@ impl Inbound {
             return rest;
         }
         let n = max.min(self.buf.len());
+        if n > 0 {
+            self.delivered.add(n);
+        }
         self.consume(n).freeze()
     }
 
@@ -472,6 +503,30 @@ mod tests {
             Some(Data::Binary("gh".into()))
         );
         assert_eq!(i.fill_from(&fd, 10).unwrap(), 0);
+    }
+
+    #[test]
+    fn delivered_counts_packets_on_the_wire_not_reads() {
+        let mut o = opts(PacketType::Two, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(&[0, 2, b'a', b'b', 0, 3, b'c', b'd', b'e', 0, 5, b'x']);
+        assert_eq!(*i.delivered(), Tally::default());
+        i.next_packet(&o, 0).unwrap().unwrap();
+        i.next_packet(&o, 0).unwrap().unwrap();
+        assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+        let t = Tally { oct: 9, cnt: 2, max: 5 };
+        assert_eq!(*i.delivered(), t);
+        // A packet over packet_size is not counted.
+        o.packet_size = 4;
+        assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
+        assert_eq!(*i.delivered(), t);
+        // Raw bytes count as they are taken; a clear keeps the tally.
+        o.packet = PacketType::Raw;
+        i.next_packet(&o, 0).unwrap().unwrap();
+        i.extend(b"zz");
+        i.clear();
+        assert!(i.is_empty());
+        assert_eq!(*i.delivered(), Tally { oct: 12, cnt: 3, max: 5 });
     }
 
     #[test]
