@@ -28,7 +28,7 @@ use crate::data::Data;
 use crate::descriptor::{Block, Descriptor};
 use crate::error::{Error, Result};
 use crate::options::{Mode, SockOpts};
-use crate::packet::{self, http, DecodeError, Decoded, FrameConfig, PacketType, Resume};
+use crate::packet::{self, DecodeError, Decoded, FrameConfig, HttpPacket, PacketType, Resume};
 use crate::stats::Tally;
 use bytes::{Bytes, BytesMut};
 use std::cell::Cell;
@@ -87,9 +87,11 @@ pub fn unknown_limit(opts: &SockOpts) -> usize {
 #[derive(Debug, Default)]
 pub struct Inbound {
     buf: BytesMut,
-    /// In an `http*` mode, the type to decode next (OTP switches from
-    /// `http` to `httph` after the first line, and back after `http_eoh`).
-    http_next: Option<PacketType>,
+    /// The HTTP sub-state: a start line was read and the headers follow
+    /// (OTP decodes `http` as `httph` then, until `http_eoh`). As
+    /// `inet_drv`'s `http_state`, it outlives a change of `packet`; the
+    /// `socket` backend restarts it ([`Inbound::http_restart`]).
+    in_headers: bool,
     /// Where the decoder stopped in the unfinished packet at the front of
     /// `buf`. Reset whenever bytes leave the front.
     resume: Cell<Resume>,
@@ -161,9 +163,19 @@ impl Inbound {
         Some(self.rest.split_to(n))
     }
 
-    /// Forgets the HTTP sub-state (after `setopts` changes `packet`).
+    /// The `packet` option changed: the decoder starts over on the bytes
+    /// at the front. The HTTP sub-state stays, as in `inet_drv` (after a
+    /// status line, `setopts([{packet, raw}])` then `{packet, http}` still
+    /// reads headers).
     pub fn packet_changed(&mut self) {
-        self.http_next = None;
+        self.resume.take();
+    }
+
+    /// Restarts the HTTP sub-state at a start line, as OTP's `socket`
+    /// backend does on every `setopts` that sets `packet` (even to the
+    /// same type).
+    pub fn http_restart(&mut self) {
+        self.in_headers = false;
         self.resume.take();
     }
 
@@ -252,9 +264,11 @@ impl Inbound {
 
     fn frame(&self, opts: &SockOpts) -> FrameConfig {
         let mut cfg = opts.frame_config();
-        if let Some(next) = self.http_next {
-            cfg.packet = next;
-        }
+        cfg.packet = match (cfg.packet, self.in_headers) {
+            (PacketType::Http, true) => PacketType::Httph,
+            (PacketType::HttpBin, true) => PacketType::HttphBin,
+            (packet, _) => packet,
+        };
         cfg
     }
 
@@ -344,7 +358,11 @@ impl Inbound {
                 self.resume.take();
                 self.delivered.add(consumed);
                 bytes::Buf::advance(&mut self.buf, consumed);
-                self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
+                self.in_headers = match packet {
+                    HttpPacket::Request { .. } | HttpPacket::Response { .. } => true,
+                    HttpPacket::Eoh => false,
+                    _ => self.in_headers,
+                };
                 Ok(Some(Data::Http(packet)))
             }
             Decoded::More(_) => Ok(None),
