@@ -160,7 +160,7 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
             }
         }
     }
-    drive(port, timeout, |st, blocking| {
+    let r = drive(port, timeout, |st, blocking| {
         if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
@@ -191,7 +191,16 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
                 Step::Again
             }
         }
-    })
+    });
+    if r == Err(Error::Timeout) && length > 0 {
+        // OTP's socket backend keeps what it read for this recv, and the
+        // next recv(S, 0) gets exactly that.
+        let mut st = port.state.lock();
+        if st.opts.packet == PacketType::Raw {
+            st.inbound.hold();
+        }
+    }
+    r
 }
 
 /// Reads what `recv(S, 0)` would deliver into `buf`; `Ok(0)` at end of

@@ -101,6 +101,10 @@ pub struct Inbound {
     rest: Bytes,
     /// What was delivered: every packet, by its bytes on the wire.
     delivered: Tally,
+    /// Bytes at the front that OTP's `socket` backend would hold in its
+    /// own buffer after a raw `recv(S, N)` timed out ([`Inbound::hold`]);
+    /// the bytes after them it would still have left in the kernel.
+    held: usize,
 }
 
 impl Inbound {
@@ -247,7 +251,21 @@ impl Inbound {
     /// not serve this one.
     pub fn may_top_up(&self, opts: &SockOpts, length: usize) -> bool {
         let have = self.len();
-        opts.packet == PacketType::Raw && length == 0 && have > 0 && have < raw_packet_max(opts)
+        opts.packet == PacketType::Raw
+            && length == 0
+            && self.held == 0
+            && have > 0
+            && have < raw_packet_max(opts)
+    }
+
+    /// A raw `recv(S, N)` timed out on the `socket` backend: OTP's holds
+    /// what it had read for it in its own buffer, and the next
+    /// `recv(S, 0)` delivers exactly that, reading nothing (where after a
+    /// `recv(S, N)` that succeeded it holds nothing and reads the kernel).
+    /// We may have read more than it had; the bytes past these are
+    /// delivered as from the kernel, after them.
+    pub fn hold(&mut self) {
+        self.held = self.len();
     }
 
     /// How many bytes the next read should ask for, to complete what
@@ -308,6 +326,7 @@ impl Inbound {
     /// Drops `n` bytes from the front; the decoder starts over after them.
     fn consume(&mut self, n: usize) -> BytesMut {
         self.resume.take();
+        self.held = self.held.saturating_sub(n);
         self.buf.split_to(n)
     }
 
@@ -336,10 +355,10 @@ impl Inbound {
             }
             // `recv(S, 0)` and active delivery take at most `buffer`
             // bytes, as one read into OTP's buffer gives (both backends).
-            let n = if length == 0 {
-                self.buf.len().min(raw_packet_max(opts))
-            } else {
-                length
+            let n = match length {
+                0 if self.held > 0 => self.buf.len().min(self.held),
+                0 => self.buf.len().min(raw_packet_max(opts)),
+                _ => length,
             };
             let body = self.consume(n).freeze();
             self.delivered.add(n);
@@ -356,6 +375,7 @@ impl Inbound {
             Decoded::Http { consumed, packet } => {
                 // Drop the packet's bytes in place: no shared handle to count.
                 self.resume.take();
+                self.held = self.held.saturating_sub(consumed);
                 self.delivered.add(consumed);
                 bytes::Buf::advance(&mut self.buf, consumed);
                 self.in_headers = match packet {
@@ -521,6 +541,27 @@ mod tests {
             Some(Data::Binary("gh".into()))
         );
         assert_eq!(i.fill_from(&fd, 10).unwrap(), 0);
+    }
+
+    #[test]
+    fn held_bytes_are_delivered_alone_and_without_a_read() {
+        let o = opts(PacketType::Raw, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"abc");
+        // A recv(S, 5) timed out with three bytes: held.
+        assert_eq!(i.next_packet(&o, 5).unwrap(), None);
+        i.hold();
+        i.extend(b"defg"); // read ahead: as if still in the kernel
+        assert!(!i.may_top_up(&o, 0));
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("abc".into()))
+        );
+        assert!(i.may_top_up(&o, 0));
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("defg".into()))
+        );
     }
 
     #[test]
