@@ -190,6 +190,13 @@ impl InetPort {
             match i.inbound.next_packet(&i.opts, length) {
                 Ok(Some(data)) => return Ok(data),
                 Ok(None) => {}
+                Err(e) if !inner.opts.exit_on_close => {
+                    // inet_drv throws its buffer away (one read: at most
+                    // `buffer` bytes) and the socket stays open (OTP 25).
+                    let buffer = inner.opts.buffer as usize;
+                    inner.inbound.discard(buffer.max(1));
+                    return Err(e);
+                }
                 Err(e) => {
                     self.kill(&mut inner, State::error_on_recv(&e));
                     return Err(e);

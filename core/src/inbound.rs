@@ -390,6 +390,15 @@ impl Inbound {
         }
     }
 
+    /// Drops up to `max` bytes from the front, undelivered (what
+    /// `inet_drv` throws away with its buffer after `emsgsize` on a socket
+    /// that stays open).
+    pub fn discard(&mut self, max: usize) {
+        let rest = self.take_rest(max).map_or(0, |r| r.len());
+        let n = (max - rest).min(self.buf.len());
+        self.consume(n);
+    }
+
     /// Takes up to `max` raw bytes (for `Read` in raw mode).
     pub fn take(&mut self, max: usize) -> Bytes {
         if let Some(rest) = self.take_rest(max) {
@@ -562,6 +571,24 @@ mod tests {
             i.next_packet(&o, 0).unwrap(),
             Some(Data::Binary("defg".into()))
         );
+    }
+
+    #[test]
+    fn discard_drops_from_the_front_uncounted() {
+        let o = opts(PacketType::Raw, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"abcdefgh");
+        let front = i.take(2);
+        i.keep_rest(Bytes::from_static(b"xy"));
+        assert_eq!(front, &b"ab"[..]);
+        i.discard(3); // "xy" and "c"
+        assert_eq!(i.delivered().oct, 2);
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("defgh".into()))
+        );
+        i.discard(10);
+        assert!(i.is_empty());
     }
 
     #[test]
