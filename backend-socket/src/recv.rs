@@ -196,7 +196,9 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         // OTP's socket backend keeps what it read for this recv, and the
         // next recv(S, 0) gets exactly that.
         let mut st = port.state.lock();
-        if st.opts.packet == PacketType::Raw {
+        // (Only bytes this recv gathered: a timeout waiting for the
+        // readers' lock gathered nothing.)
+        if st.opts.packet == PacketType::Raw && st.inbound.len() < length {
             st.inbound.hold();
         }
     }
