@@ -63,6 +63,15 @@ impl InetPort {
         let Inner { opts, inbound, .. } = inner;
         match deliver_packets(&socket, &self.owner, opts, inbound) {
             Ok(active) => active,
+            Err(e) if !inner.opts.exit_on_close => {
+                // inet_drv reports it and stops reading, as after the
+                // peer's close; the socket stays open for `send` (OTP 25).
+                inner.state = State::PeerClosed;
+                inner.inbound.clear();
+                self.tell_owner(|s| Message::TcpError(s, e));
+                self.tell_owner(Message::TcpClosed);
+                false
+            }
             Err(e) => {
                 self.fail_active(inner, Some(e));
                 false
@@ -89,13 +98,12 @@ impl InetPort {
                     self.fail_active(inner, None);
                 } else {
                     inner.state = State::PeerClosed;
-                    inner.inbound = Default::default();
+                    inner.inbound.clear();
                     self.tell_owner(Message::TcpClosed);
                 }
                 Read::Empty
             }
             Ok(n) => {
-                self.counters.received(n);
                 if n < MIN_READ {
                     inner.reg.drained();
                 }

@@ -143,7 +143,7 @@ impl InetPort {
     pub(crate) fn kill(&self, inner: &mut Inner, state: State) {
         inner.state = state;
         inner.queue.clear();
-        inner.inbound = Inbound::new();
+        inner.inbound.clear();
         inner.reg.close();
         self.fd.close();
         self.cond.notify_all();
@@ -169,7 +169,7 @@ impl InetPort {
         }
         // The driver writes the queue, then closes; it reads no more.
         inner.state = State::Draining;
-        inner.inbound = Inbound::new();
+        inner.inbound.clear();
         self.cond.notify_all();
         let mut pending = inner.queue.len();
         while wait && inner.state == State::Draining {
@@ -383,7 +383,11 @@ impl Port for InetPort {
         if inner.state.is_closed() {
             return Err(Error::Einval);
         }
-        Ok(self.counters.report(stats, inner.queue.len() as u64))
+        // Received bytes count as they are delivered, as inet_drv's.
+        let send_pend = inner.queue.len() as u64;
+        Ok(self
+            .counters
+            .report_delivered(stats, send_pend, inner.inbound.delivered()))
     }
 
     fn raw_fd(&self) -> RawFd {

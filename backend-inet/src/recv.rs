@@ -58,8 +58,9 @@ impl InetPort {
         inner.state.check_recv()
     }
 
-    /// What a passive read's result means: bytes counted, or the end of
-    /// the stream or an error recorded as `recv` reports them.
+    /// What a passive read's result means: bytes came (counted when
+    /// delivered, as `inet_drv` counts), or the end of the stream or an
+    /// error recorded as `recv` reports them.
     fn received(&self, inner: &mut Inner, r: io::Result<usize>) -> Result<Filled> {
         match r {
             Ok(0) => {
@@ -71,10 +72,7 @@ impl InetPort {
                 }
                 Err(Error::Closed)
             }
-            Ok(n) => {
-                self.counters.received(n);
-                Ok(Filled::Bytes)
-            }
+            Ok(_) => Ok(Filled::Bytes),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Filled::WouldBlock),
             Err(e) => {
                 let reason = io_reason(&e, inner.opts.show_econnreset);
@@ -127,8 +125,6 @@ impl InetPort {
     fn turned_active(&self, inner: &mut Inner, r: io::Result<usize>) -> Error {
         if !matches!(r, Ok(n) if n > 0) {
             let _: Read = self.received_active(inner, r);
-        } else if let Ok(n) = r {
-            self.counters.received(n);
         }
         self.activate(inner);
         Error::Einval
@@ -181,6 +177,12 @@ impl InetPort {
             return Err(Error::Einval);
         }
         inner.opts.check_recv_length(length)?;
+        // A raw `recv(S, 0)` takes what the kernel holds with what is
+        // buffered, as OTP's.
+        let i = &mut *inner;
+        if let Some(r) = i.inbound.top_up(&self.fd, &i.opts, length) {
+            self.received(&mut inner, r)?;
+        }
         // The kernel is read at least once, even with a zero timeout.
         let mut read_once = false;
         loop {
@@ -188,6 +190,13 @@ impl InetPort {
             match i.inbound.next_packet(&i.opts, length) {
                 Ok(Some(data)) => return Ok(data),
                 Ok(None) => {}
+                Err(e) if !inner.opts.exit_on_close => {
+                    // inet_drv throws its buffer away (one read: at most
+                    // `buffer` bytes) and the socket stays open (OTP 25).
+                    let buffer = inner.opts.buffer as usize;
+                    inner.inbound.discard(buffer.max(1));
+                    return Err(e);
+                }
                 Err(e) => {
                     self.kill(&mut inner, State::error_on_recv(&e));
                     return Err(e);
@@ -255,7 +264,10 @@ impl InetPort {
             };
             let n = *r.as_ref().unwrap_or(&0);
             match self.received(&mut inner, r)? {
-                Filled::Bytes => return Ok(n),
+                Filled::Bytes => {
+                    inner.inbound.count_direct(n);
+                    return Ok(n);
+                }
                 Filled::WouldBlock => {
                     inner = self.wait_readable(inner, deadline)?;
                     self.passive(&mut inner)?;

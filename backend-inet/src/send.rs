@@ -32,7 +32,11 @@ impl InetPort {
     pub(crate) fn send_chunks(&self, chunks: &[&[u8]]) -> Result<()> {
         let mut inner = self.lock();
         if inner.state.write_side_shut() {
-            // inet_drv writes anyway, meets EPIPE and closes the socket.
+            // inet_drv writes anyway (counting the bytes, as every write
+            // it makes), meets EPIPE and closes the socket.
+            if let Ok(frame) = Frame::new(inner.opts.packet, chunks) {
+                self.counters.sent(frame.len());
+            }
             self.kill(&mut inner, State::error_on_send(Error::Closed));
             return Err(Error::Closed);
         }
@@ -100,6 +104,9 @@ impl InetPort {
                 // Closed by another thread meanwhile.
                 return Err(Error::Closed);
             }
+            // inet_drv counts a write before it makes it: one the kernel
+            // refuses is counted too (checked with OTP 25).
+            self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
             return match inner.state.send_failed(reason.clone()) {
                 None => Err(Error::Closed),

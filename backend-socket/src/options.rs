@@ -9,7 +9,8 @@ use gen_tcp_core::options::policy;
 use gen_tcp_core::{Error, Message, Opt, OptName, Result};
 use std::os::fd::AsFd;
 
-/// `inet:setopts/2`: a change of `packet` resets the HTTP sub-state; an
+/// `inet:setopts/2`: setting `packet` (even to the same type) restarts
+/// the HTTP sub-state at a start line, as `gen_tcp_socket`; an
 /// `{active, N}` that brings the counter to 0 sends `{tcp_passive, S}` at
 /// once; turning active delivers what is buffered and wakes the poller.
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
@@ -18,12 +19,11 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     if st.closed_reported {
         return Err(Error::Einval);
     }
-    let old_packet = st.opts.packet;
     let (outcome, result) =
         policy::setopts(port.fd.as_fd(), port.fd.is_local(), &mut st.opts, opts);
     port.fd.options_set(opts);
-    if st.opts.packet != old_packet {
-        st.inbound.packet_changed();
+    if opts.iter().any(|o| matches!(o, Opt::Packet(_))) {
+        st.inbound.http_restart();
     }
     if outcome.passive_message {
         if let Some(s) = port.handle() {

@@ -151,15 +151,23 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
     {
         let mut guard = port.state.lock();
         let st = &mut *guard;
-        if check(port, st).is_ok() && st.opts.check_recv_length(length).is_ok() {
+        if check(port, st).is_ok()
+            && st.opts.check_recv_length(length).is_ok()
+            && !st.inbound.may_top_up(&st.opts, length)
+        {
             if let Ok(Some(p)) = st.inbound.next_packet(&st.opts, length) {
                 return Ok(p);
             }
         }
     }
-    drive(port, timeout, |st, blocking| {
+    let r = drive(port, timeout, |st, blocking| {
         if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
+        }
+        // A raw `recv(S, 0)` takes what the kernel holds with what is
+        // buffered, as OTP's.
+        if let Some(r) = st.inbound.top_up(&port.fd, &st.opts, length) {
+            received(port, st, r);
         }
         match st.inbound.next_packet(&st.opts, length) {
             Ok(Some(p)) => return Step::Done(Ok(p)),
@@ -183,7 +191,18 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
                 Step::Again
             }
         }
-    })
+    });
+    if r == Err(Error::Timeout) && length > 0 {
+        // OTP's socket backend keeps what it read for this recv, and the
+        // next recv(S, 0) gets exactly that.
+        let mut st = port.state.lock();
+        // (Only bytes this recv gathered: a timeout waiting for the
+        // readers' lock gathered nothing.)
+        if st.opts.packet == PacketType::Raw && st.inbound.len() < length {
+            st.inbound.hold();
+        }
+    }
+    r
 }
 
 /// Reads what `recv(S, 0)` would deliver into `buf`; `Ok(0)` at end of

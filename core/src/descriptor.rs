@@ -283,6 +283,12 @@ impl Descriptor {
         }
     }
 
+    /// How many bytes the kernel holds for the next reads, without taking
+    /// them: an end of stream or an error stays for the read that meets it.
+    pub fn unread(&self) -> io::Result<usize> {
+        sys::unread(self.raw())
+    }
+
     /// Receives into uninitialised memory. On `Ok(n)`, the first `n` bytes
     /// of `buf` are initialised (the kernel wrote them).
     pub fn recv_uninit(&self, buf: &mut [MaybeUninit<u8>], block: Block) -> io::Result<usize> {

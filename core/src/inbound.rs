@@ -28,7 +28,8 @@ use crate::data::Data;
 use crate::descriptor::{Block, Descriptor};
 use crate::error::{Error, Result};
 use crate::options::{Mode, SockOpts};
-use crate::packet::{self, http, DecodeError, Decoded, FrameConfig, PacketType, Resume};
+use crate::packet::{self, DecodeError, Decoded, FrameConfig, HttpPacket, PacketType, Resume};
+use crate::stats::Tally;
 use bytes::{Bytes, BytesMut};
 use std::cell::Cell;
 
@@ -86,9 +87,11 @@ pub fn unknown_limit(opts: &SockOpts) -> usize {
 #[derive(Debug, Default)]
 pub struct Inbound {
     buf: BytesMut,
-    /// In an `http*` mode, the type to decode next (OTP switches from
-    /// `http` to `httph` after the first line, and back after `http_eoh`).
-    http_next: Option<PacketType>,
+    /// The HTTP sub-state: a start line was read and the headers follow
+    /// (OTP decodes `http` as `httph` then, until `http_eoh`). As
+    /// `inet_drv`'s `http_state`, it outlives a change of `packet`; the
+    /// `socket` backend restarts it ([`Inbound::http_restart`]).
+    in_headers: bool,
     /// Where the decoder stopped in the unfinished packet at the front of
     /// `buf`. Reset whenever bytes leave the front.
     resume: Cell<Resume>,
@@ -96,12 +99,40 @@ pub struct Inbound {
     /// whoever takes it (`recv`, `Read` again, active delivery), so that
     /// the stream stays in order.
     rest: Bytes,
+    /// What was delivered: every packet, by its bytes on the wire.
+    delivered: Tally,
+    /// Bytes at the front that OTP's `socket` backend would hold in its
+    /// own buffer after a raw `recv(S, N)` timed out ([`Inbound::hold`]);
+    /// the bytes after them it would still have left in the kernel.
+    held: usize,
 }
 
 impl Inbound {
     /// An empty buffer.
     pub fn new() -> Inbound {
         Inbound::default()
+    }
+
+    /// Drops every byte waiting and the HTTP sub-state, as a new buffer;
+    /// the tally of what was delivered stays.
+    pub fn clear(&mut self) {
+        *self = Inbound {
+            delivered: self.delivered,
+            ..Inbound::default()
+        };
+    }
+
+    /// What was delivered so far: each packet by its bytes on the wire
+    /// (header included; the rest of a packet `Read` gave in part counts
+    /// with its packet), as `inet_drv` counts `recv_oct`/`recv_cnt`.
+    pub fn delivered(&self) -> &Tally {
+        &self.delivered
+    }
+
+    /// Counts `n` bytes handed out without passing through this buffer
+    /// (a `Read` the kernel copied straight into the caller's buffer).
+    pub fn count_direct(&mut self, n: usize) {
+        self.delivered.add(n);
     }
 
     /// Bytes waiting.
@@ -136,9 +167,19 @@ impl Inbound {
         Some(self.rest.split_to(n))
     }
 
-    /// Forgets the HTTP sub-state (after `setopts` changes `packet`).
+    /// The `packet` option changed: the decoder starts over on the bytes
+    /// at the front. The HTTP sub-state stays, as in `inet_drv` (after a
+    /// status line, `setopts([{packet, raw}])` then `{packet, http}` still
+    /// reads headers).
     pub fn packet_changed(&mut self) {
-        self.http_next = None;
+        self.resume.take();
+    }
+
+    /// Restarts the HTTP sub-state at a start line, as OTP's `socket`
+    /// backend does on every `setopts` that sets `packet` (even to the
+    /// same type).
+    pub fn http_restart(&mut self) {
+        self.in_headers = false;
         self.resume.take();
     }
 
@@ -181,6 +222,52 @@ impl Inbound {
         Ok(r)
     }
 
+    /// Tops the buffer up for a raw `recv(S, 0)` before it is answered:
+    /// OTP reads the kernel for it even when bytes are already buffered,
+    /// and delivers both, up to `buffer` bytes. `None` when no read was
+    /// needed (no bytes buffered, the buffer is full enough, a framed or
+    /// fixed-length `recv`) or the kernel holds nothing: the read is made
+    /// only for bytes the kernel has, so an end of stream behind them
+    /// stays for the next read, after the buffered bytes are delivered.
+    /// `Some` is the read's result, for the backend to count.
+    pub fn top_up(
+        &mut self,
+        fd: &Descriptor,
+        opts: &SockOpts,
+        length: usize,
+    ) -> Option<std::io::Result<usize>> {
+        if !self.may_top_up(opts, length) {
+            return None;
+        }
+        // (An error here is met again by the read that follows.)
+        match fd.unread() {
+            Ok(0) | Err(_) => None,
+            Ok(n) => Some(self.fill_from(fd, n.min(raw_packet_max(opts) - self.len()))),
+        }
+    }
+
+    /// True when [`Inbound::top_up`] may read the kernel for this `recv`:
+    /// a backend serving a packet without taking the right to read must
+    /// not serve this one.
+    pub fn may_top_up(&self, opts: &SockOpts, length: usize) -> bool {
+        let have = self.len();
+        opts.packet == PacketType::Raw
+            && length == 0
+            && self.held == 0
+            && have > 0
+            && have < raw_packet_max(opts)
+    }
+
+    /// A raw `recv(S, N)` timed out on the `socket` backend: OTP's holds
+    /// what it had read for it in its own buffer, and the next
+    /// `recv(S, 0)` delivers exactly that, reading nothing (where after a
+    /// `recv(S, N)` that succeeded it holds nothing and reads the kernel).
+    /// We may have read more than it had; the bytes past these are
+    /// delivered as from the kernel, after them.
+    pub fn hold(&mut self) {
+        self.held = self.len();
+    }
+
     /// How many bytes the next read should ask for, to complete what
     /// `recv(S, length)` waits for.
     pub fn want(&self, opts: &SockOpts, length: usize) -> usize {
@@ -195,9 +282,11 @@ impl Inbound {
 
     fn frame(&self, opts: &SockOpts) -> FrameConfig {
         let mut cfg = opts.frame_config();
-        if let Some(next) = self.http_next {
-            cfg.packet = next;
-        }
+        cfg.packet = match (cfg.packet, self.in_headers) {
+            (PacketType::Http, true) => PacketType::Httph,
+            (PacketType::HttpBin, true) => PacketType::HttphBin,
+            (packet, _) => packet,
+        };
         cfg
     }
 
@@ -237,6 +326,7 @@ impl Inbound {
     /// Drops `n` bytes from the front; the decoder starts over after them.
     fn consume(&mut self, n: usize) -> BytesMut {
         self.resume.take();
+        self.held = self.held.saturating_sub(n);
         self.buf.split_to(n)
     }
 
@@ -263,13 +353,21 @@ impl Inbound {
             if self.buf.is_empty() || self.buf.len() < length {
                 return Ok(None);
             }
-            let n = if length == 0 { self.buf.len() } else { length };
+            // `recv(S, 0)` and active delivery take at most `buffer`
+            // bytes, as one read into OTP's buffer gives (both backends).
+            let n = match length {
+                0 if self.held > 0 => self.buf.len().min(self.held),
+                0 => self.buf.len().min(raw_packet_max(opts)),
+                _ => length,
+            };
             let body = self.consume(n).freeze();
+            self.delivered.add(n);
             return Ok(Some(shape(body, opts)));
         }
         let cfg = self.frame(opts);
         match self.decide(&cfg, opts) {
             Decoded::Packet { consumed, body } => {
+                self.delivered.add(consumed);
                 let mut whole = self.consume(consumed).freeze();
                 let body = whole.split_off(body.start).slice(..body.end - body.start);
                 Ok(Some(shape(body, opts)))
@@ -277,13 +375,28 @@ impl Inbound {
             Decoded::Http { consumed, packet } => {
                 // Drop the packet's bytes in place: no shared handle to count.
                 self.resume.take();
+                self.held = self.held.saturating_sub(consumed);
+                self.delivered.add(consumed);
                 bytes::Buf::advance(&mut self.buf, consumed);
-                self.http_next = Some(http::next_packet_type_for(opts.packet, cfg.packet, &packet));
+                self.in_headers = match packet {
+                    HttpPacket::Request { .. } | HttpPacket::Response { .. } => true,
+                    HttpPacket::Eoh => false,
+                    _ => self.in_headers,
+                };
                 Ok(Some(Data::Http(packet)))
             }
             Decoded::More(_) => Ok(None),
             Decoded::Error(_) => Err(Error::Emsgsize),
         }
+    }
+
+    /// Drops up to `max` bytes from the front, undelivered (what
+    /// `inet_drv` throws away with its buffer after `emsgsize` on a socket
+    /// that stays open).
+    pub fn discard(&mut self, max: usize) {
+        let rest = self.take_rest(max).map_or(0, |r| r.len());
+        let n = (max - rest).min(self.buf.len());
+        self.consume(n);
     }
 
     /// Takes up to `max` raw bytes (for `Read` in raw mode).
@@ -292,6 +405,9 @@ impl Inbound {
             return rest;
         }
         let n = max.min(self.buf.len());
+        if n > 0 {
+            self.delivered.add(n);
+        }
         self.consume(n).freeze()
     }
 
@@ -325,14 +441,28 @@ impl Inbound {
     }
 }
 
+/// The most bytes one raw packet (`recv(S, 0)`, an active message) holds:
+/// `buffer`, as both OTP backends read at most that much for one.
+fn raw_packet_max(opts: &SockOpts) -> usize {
+    (opts.buffer as usize).max(1)
+}
+
 /// Shapes a packet's bytes by `mode` and `header`.
+///
+/// With `{header, N}` in binary mode, a packet too short to have a binary
+/// part is a plain list, as OTP gives it: shorter than N bytes on `inet`
+/// (`inet_drv`), N bytes or fewer on `socket` (`gen_tcp_socket`, whose
+/// answer to fewer than N is a crash of its own; it gets the list too).
 pub fn shape(body: Bytes, opts: &SockOpts) -> Data {
+    let header = opts.header as usize;
+    let short = match opts.backend {
+        InetBackend::Inet => body.len() < header,
+        InetBackend::Socket => body.len() <= header,
+    };
     match opts.mode {
-        Mode::Binary if opts.header == 0 => Data::Binary(body),
-        Mode::Binary => {
-            let h = (opts.header as usize).min(body.len());
-            Data::Headed(body[..h].to_vec(), body.slice(h..))
-        }
+        Mode::Binary if header == 0 => Data::Binary(body),
+        Mode::Binary if short => Data::List(body.to_vec()),
+        Mode::Binary => Data::Headed(body[..header].to_vec(), body.slice(header..)),
         Mode::List => Data::List(body.to_vec()),
     }
 }
@@ -366,6 +496,123 @@ mod tests {
             Some(Data::Binary("fg".into()))
         );
         assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+    }
+
+    #[test]
+    fn a_raw_packet_holds_at_most_buffer_bytes() {
+        let mut o = opts(PacketType::Raw, Mode::Binary);
+        o.buffer = 3;
+        let mut i = Inbound::new();
+        i.extend(b"abcdefg");
+        let mut got = vec![];
+        while let Some(p) = i.next_packet(&o, 0).unwrap() {
+            got.push(p);
+        }
+        let want: Vec<Data> = ["abc", "def", "g"].map(|s| Data::Binary(s.into())).into();
+        assert_eq!(got, want);
+        // A length asked for is not cut.
+        i.extend(b"hijklm");
+        assert_eq!(
+            i.next_packet(&o, 5).unwrap(),
+            Some(Data::Binary("hijkl".into()))
+        );
+    }
+
+    #[test]
+    fn top_up_reads_the_kernel_but_leaves_the_end_of_stream() {
+        let mut o = opts(PacketType::Raw, Mode::Binary);
+        o.buffer = 6;
+        let (a, b) =
+            socket2::Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let c = crate::CreateOpts::parse(&[crate::Opt::Local]).unwrap();
+        let fd = Descriptor::connected(a, &c, &[]);
+        let mut i = Inbound::new();
+        // Nothing buffered: no top-up (the recv reads as usual).
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        i.extend(b"ab");
+        // The kernel holds nothing: no read.
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        std::io::Write::write_all(&mut &b, b"cdefgh").unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        // Not for a length or a framed packet.
+        assert!(i.top_up(&fd, &o, 2).is_none());
+        assert!(i.top_up(&fd, &opts(PacketType::Line, Mode::Binary), 0).is_none());
+        assert_eq!(i.top_up(&fd, &o, 0).unwrap().unwrap(), 6);
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("abcdef".into()))
+        );
+        // Buffered bytes behind the end of stream: no read, the end of
+        // stream stays in the kernel for the read after them.
+        assert!(i.top_up(&fd, &o, 0).is_none());
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("gh".into()))
+        );
+        assert_eq!(i.fill_from(&fd, 10).unwrap(), 0);
+    }
+
+    #[test]
+    fn held_bytes_are_delivered_alone_and_without_a_read() {
+        let o = opts(PacketType::Raw, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"abc");
+        // A recv(S, 5) timed out with three bytes: held.
+        assert_eq!(i.next_packet(&o, 5).unwrap(), None);
+        i.hold();
+        i.extend(b"defg"); // read ahead: as if still in the kernel
+        assert!(!i.may_top_up(&o, 0));
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("abc".into()))
+        );
+        assert!(i.may_top_up(&o, 0));
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("defg".into()))
+        );
+    }
+
+    #[test]
+    fn discard_drops_from_the_front_uncounted() {
+        let o = opts(PacketType::Raw, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(b"abcdefgh");
+        let front = i.take(2);
+        i.keep_rest(Bytes::from_static(b"xy"));
+        assert_eq!(front, &b"ab"[..]);
+        i.discard(3); // "xy" and "c"
+        assert_eq!(i.delivered().oct, 2);
+        assert_eq!(
+            i.next_packet(&o, 0).unwrap(),
+            Some(Data::Binary("defgh".into()))
+        );
+        i.discard(10);
+        assert!(i.is_empty());
+    }
+
+    #[test]
+    fn delivered_counts_packets_on_the_wire_not_reads() {
+        let mut o = opts(PacketType::Two, Mode::Binary);
+        let mut i = Inbound::new();
+        i.extend(&[0, 2, b'a', b'b', 0, 3, b'c', b'd', b'e', 0, 5, b'x']);
+        assert_eq!(*i.delivered(), Tally::default());
+        i.next_packet(&o, 0).unwrap().unwrap();
+        i.next_packet(&o, 0).unwrap().unwrap();
+        assert_eq!(i.next_packet(&o, 0).unwrap(), None);
+        let t = Tally { oct: 9, cnt: 2, max: 5 };
+        assert_eq!(*i.delivered(), t);
+        // A packet over packet_size is not counted.
+        o.packet_size = 4;
+        assert_eq!(i.next_packet(&o, 0), Err(Error::Emsgsize));
+        assert_eq!(*i.delivered(), t);
+        // Raw bytes count as they are taken; a clear keeps the tally.
+        o.packet = PacketType::Raw;
+        i.next_packet(&o, 0).unwrap().unwrap();
+        i.extend(b"zz");
+        i.clear();
+        assert!(i.is_empty());
+        assert_eq!(*i.delivered(), Tally { oct: 12, cnt: 3, max: 5 });
     }
 
     #[test]
@@ -442,6 +689,29 @@ mod tests {
         assert_eq!(got, sent.len());
         assert_eq!(&i.buf[..4], b"head");
         assert_eq!(&i.buf[4..], &sent[..]);
+    }
+
+    #[test]
+    fn header_longer_than_the_packet_gives_a_list() {
+        for (backend, exact) in [
+            (InetBackend::Inet, Data::Headed(b"ij".to_vec(), Bytes::new())),
+            (InetBackend::Socket, Data::List(b"ij".to_vec())),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            o.mode = Mode::Binary;
+            o.header = 2;
+            assert_eq!(shape(Bytes::from_static(b"ij"), &o), exact, "{backend:?}");
+            assert_eq!(
+                shape(Bytes::from_static(b"h"), &o),
+                Data::List(b"h".to_vec()),
+                "{backend:?}"
+            );
+            assert_eq!(
+                shape(Bytes::from_static(b"ijk"), &o),
+                Data::Headed(b"ij".to_vec(), Bytes::from_static(b"k")),
+                "{backend:?}"
+            );
+        }
     }
 
     #[test]

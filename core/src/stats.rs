@@ -65,6 +65,30 @@ impl Stat {
     }
 }
 
+/// Received-side counts kept by the receive buffer itself, per packet
+/// delivered (`inet_drv` counts `recv_oct`, `recv_cnt` and `recv_max` as
+/// it delivers a packet, header included, not as it reads the kernel):
+/// see [`Counters::report_delivered`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Bytes delivered.
+    pub oct: u64,
+    /// Packets delivered.
+    pub cnt: u64,
+    /// The largest packet delivered.
+    pub max: u64,
+}
+
+impl Tally {
+    /// Counts one packet of `bytes` bytes.
+    pub fn add(&mut self, bytes: usize) {
+        let n = bytes as u64;
+        self.oct = self.oct.saturating_add(n);
+        self.cnt = self.cnt.saturating_add(1);
+        self.max = self.max.max(n);
+    }
+}
+
 /// The counters of one socket, updated without locks (for backends: the
 /// numbers behind [`Stat`]).
 #[derive(Debug, Default)]
@@ -117,5 +141,33 @@ impl Counters {
     /// The values of `stats`, as `getstat` returns them.
     pub fn report(&self, stats: &[Stat], send_pend: u64) -> Vec<(Stat, u64)> {
         stats.iter().map(|&s| (s, self.get(s, send_pend))).collect()
+    }
+
+    /// As [`Counters::report`], with the receive counters taken from
+    /// `received` (packets delivered) instead of the reads counted here.
+    ///
+    /// ```
+    /// use gen_tcp_core::stats::{Counters, Tally};
+    /// use gen_tcp_core::Stat;
+    /// let mut t = Tally::default();
+    /// t.add(4);
+    /// t.add(6);
+    /// let r = Counters::default().report_delivered(&[Stat::RecvOct, Stat::RecvAvg], 0, &t);
+    /// assert_eq!(r, vec![(Stat::RecvOct, 10), (Stat::RecvAvg, 5)]);
+    /// ```
+    pub fn report_delivered(
+        &self,
+        stats: &[Stat],
+        send_pend: u64,
+        received: &Tally,
+    ) -> Vec<(Stat, u64)> {
+        let value = |s: Stat| match s {
+            Stat::RecvOct => received.oct,
+            Stat::RecvCnt => received.cnt,
+            Stat::RecvMax => received.max,
+            Stat::RecvAvg => received.oct.checked_div(received.cnt).unwrap_or(0),
+            other => self.get(other, send_pend),
+        };
+        stats.iter().map(|&s| (s, value(s))).collect()
     }
 }

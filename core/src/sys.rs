@@ -118,6 +118,14 @@ pub(crate) unsafe fn recv(
     retry(|| syscall!(recv(fd, buf.cast(), len, flags)).map(|n| n as usize))
 }
 
+/// How many bytes the kernel holds to be read on `fd` (`FIONREAD`),
+/// without taking them (and without consuming an end of stream).
+pub(crate) fn unread(fd: RawFd) -> std::io::Result<usize> {
+    let mut n: libc::c_int = 0;
+    syscall!(ioctl(fd, libc::FIONREAD, &mut n as *mut libc::c_int))?;
+    Ok(n.max(0) as usize)
+}
+
 /// `send(2)` of `buf`, never raising `SIGPIPE`.
 pub(crate) fn send(fd: RawFd, buf: &[u8], flags: libc::c_int) -> std::io::Result<usize> {
     retry(|| {

@@ -296,9 +296,24 @@ fn a_recv_waiting_on_the_socket_makes_into_std_refuse() {
             move || gen_tcp::recv(&s, 10, None)
         });
         client.write_all(b"12345").unwrap();
-        // The reader has these five and waits for five more.
-        let received = || gen_tcp::getstat(&s, &[Stat::RecvOct]).unwrap()[0].1;
-        until("the reader got five bytes", || received() == 5);
+        // The reader has these five and waits for five more: they reached
+        // the socket (the client's kernel holds none unacknowledged) and
+        // none waits in its kernel. (Not recv_oct: inet counts a packet
+        // when it delivers it, as inet_drv.)
+        let ioctl = |fd: i32, req| {
+            let mut n: libc::c_int = -1;
+            // SAFETY: both requests write one int, which `n` is.
+            let r = unsafe { libc::ioctl(fd, req, &mut n) };
+            if r == 0 {
+                n
+            } else {
+                -1
+            }
+        };
+        until("the reader got five bytes", || {
+            ioctl(client.as_raw_fd(), libc::TIOCOUTQ) == 0
+                && ioctl(s.as_raw_fd(), libc::FIONREAD) == 0
+        });
         let refused = s.clone().into_std::<TcpStream>().unwrap_err();
         assert_eq!(refused.reason(), &EBUSY, "{b:?}");
         client.write_all(b"67890").unwrap();

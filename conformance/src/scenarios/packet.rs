@@ -26,6 +26,8 @@ crate::scenarios! {
     "packet/http_bin_response_as_messages" => http_bin_response;
     "packet/httph_headers_only" => httph;
     "packet/httph_bin_headers_only" => httph_bin;
+    "packet/http_numbers_wrap_as_a_c_int" => http_numbers_wrap;
+    "packet/http_headers_state_after_setopts_packet" => http_state_after_setopts;
 }
 
 /// Sends `pieces` one by one to `s`, where `reader` is already receiving:
@@ -373,4 +375,78 @@ fn httph_bin(ctx: &Ctx) -> Check {
         gen_tcp::recv(&s, 0, Some(WAIT)),
         Ok(Data::Http(HttpPacket::Eoh)),
     )
+}
+
+/// HTTP version numbers and status codes of 2^31 and more: OTP's
+/// `packet_parser.c` keeps them in a C `int`, so a socket of either
+/// backend delivers them wrapped (checked on OTP 25, both backends).
+fn http_numbers_wrap(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[Opt::Packet(PacketType::Http)])?;
+    step(
+        "send",
+        gen_tcp::send(
+            &c,
+            "HTTP/1.1 2147483648 OK\r\n\r\nHTTP/4294967297.2 99999999999 OK\r\n\r\n\
+             GET / HTTP/3000000000.1\r\n\r\n",
+        ),
+    )?;
+    let next = || gen_tcp::recv(&s, 0, Some(WAIT));
+    let response = |version, status| {
+        Ok(Data::Http(HttpPacket::Response {
+            version,
+            status,
+            reason: b("OK"),
+        }))
+    };
+    eq("2^31", next(), response((1, 1), -2147483648))?;
+    eq("eoh", next(), Ok(Data::Http(HttpPacket::Eoh)))?;
+    eq("2^32 + 1, 10^11 - 1", next(), response((1, 2), 1215752191))?;
+    eq("eoh", next(), Ok(Data::Http(HttpPacket::Eoh)))?;
+    eq(
+        "request version 3 * 10^9",
+        next(),
+        Ok(Data::Http(HttpPacket::Request {
+            method: HttpMethod::Get,
+            uri: HttpUri::AbsPath(b("/")),
+            version: (-1294967296, 1),
+        })),
+    )
+}
+
+/// After a status line the socket reads headers. `setopts` of `packet`
+/// (here to `raw` and back) keeps that state on `inet` (`inet_drv`'s
+/// `http_state`), and restarts at a start line on `socket`
+/// (`gen_tcp_socket`), where the header line is then an `http_error`
+/// (OTP 25, both backends).
+fn http_state_after_setopts(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&[], &[Opt::Packet(PacketType::Http)])?;
+    step("send", gen_tcp::send(&c, "HTTP/1.1 200 OK\r\n"))?;
+    eq(
+        "status line",
+        gen_tcp::recv(&s, 0, Some(WAIT)),
+        Ok(Data::Http(HttpPacket::Response {
+            version: (1, 1),
+            status: 200,
+            reason: b("OK"),
+        })),
+    )?;
+    step("raw", gen_tcp::setopts(&s, &[Opt::Packet(PacketType::Raw)]))?;
+    step(
+        "http",
+        gen_tcp::setopts(&s, &[Opt::Packet(PacketType::Http)]),
+    )?;
+    step("send", gen_tcp::send(&c, "X-A: b\r\n\r\n"))?;
+    let next = || gen_tcp::recv(&s, 0, Some(WAIT));
+    let want = ctx.per_backend(
+        [
+            header(HttpField::Other(b("X-A")), "X-A", "b"),
+            Data::Http(HttpPacket::Eoh),
+        ],
+        [
+            Data::Http(HttpPacket::Error(b("X-A: b\r\n"))),
+            Data::Http(HttpPacket::Error(b("\r\n"))),
+        ],
+    );
+    eq("header line", next(), Ok(want[0].clone()))?;
+    eq("empty line", next(), Ok(want[1].clone()))
 }
