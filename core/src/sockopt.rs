@@ -124,12 +124,33 @@ impl KernelValue for Vec<u8> {
 }
 
 /// Sets a kernel option. `Ok(false)` when `opt` is not a kernel option.
+///
+/// Linux sets `SO_PRIORITY` from the precedence bits of `IP_TOS` when
+/// `tos` is set (`{tos, 16}` makes `priority` 6); both OTP backends put
+/// the priority back (inet_drv's `setopt_prio_tos_trick`), and so does
+/// this for `tos` and `tclass` (a `raw` option is left as the kernel
+/// makes it).
 pub fn set(fd: BorrowedFd<'_>, opt: &Opt) -> Result<bool> {
     match opt {
         Opt::Raw { level, name, value } => setsockopt(fd, *level, *name, value).map(|()| true),
         Opt::Pktoptions(_) => Err(Error::Einval),
+        Opt::Tos(_) | Opt::Tclass(_) => keeping_priority(fd, || table::set_kernel(fd, opt)),
         _ => table::set_kernel(fd, opt),
     }
+}
+
+/// Runs `set` and puts `SO_PRIORITY` back as it was before. A priority
+/// that cannot be put back (one over 6 set with `CAP_NET_ADMIN` that this
+/// process no longer has) stays as the kernel left it.
+fn keeping_priority(fd: BorrowedFd<'_>, set: impl FnOnce() -> Result<bool>) -> Result<bool> {
+    let before = get_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY).ok();
+    let r = set()?;
+    if let Some(p) = before {
+        if get_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY).ok() != Some(p) {
+            let _ = set_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, p);
+        }
+    }
+    Ok(r)
 }
 
 /// Reads a kernel option. `Ok(None)` when `name` is not a kernel option.
@@ -182,6 +203,20 @@ mod tests {
         assert_eq!(get(fd, &OptName::Linger), Ok(Some(Opt::Linger((false, 7)))));
         assert_eq!(set(fd, &Opt::Binary), Ok(false));
         assert_eq!(get(fd, &OptName::Buffer), Ok(None));
+    }
+
+    /// Linux makes `SO_PRIORITY` follow `IP_TOS` (`{tos, 16}` gives 6,
+    /// `{tos, 184}` 4); OTP 25 puts the old priority back on both backends.
+    #[test]
+    fn tos_keeps_the_priority() {
+        let s = sock();
+        let fd = s.as_fd();
+        set(fd, &Opt::Tos(184)).unwrap();
+        assert_eq!(get(fd, &OptName::Priority), Ok(Some(Opt::Priority(0))));
+        set(fd, &Opt::Priority(3)).unwrap();
+        set(fd, &Opt::Tos(16)).unwrap();
+        assert_eq!(get(fd, &OptName::Priority), Ok(Some(Opt::Priority(3))));
+        assert_eq!(get(fd, &OptName::Tos), Ok(Some(Opt::Tos(16))));
     }
 
     #[test]
