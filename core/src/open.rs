@@ -24,7 +24,7 @@ fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
         match policy::set_rule(c.backend, opt, family == Family::Local) {
             SetRule::Apply => {
                 crate::sockopt::set_on(s, opt)
-                    .map_err(|e| policy::kernel_refusal(c.backend, opt, e))?;
+                    .map_err(|e| policy::create_refusal(c.backend, c.opening, opt, e))?;
             }
             SetRule::Ignore => {}
             SetRule::Refuse(e) => return Err(e),

@@ -22,7 +22,7 @@ mod sock_opts;
 pub mod spec;
 pub mod table;
 
-pub use create::CreateOpts;
+pub use create::{CreateOpts, Opening};
 pub use fd::Fd;
 pub use sock_opts::{Deliver, Mode, PACKET_SIZE_MAX};
 pub use table::{Opt, OptName, SockOpts, TypedOpts};

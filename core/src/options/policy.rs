@@ -19,7 +19,7 @@
 //! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
 
 use super::table;
-use super::{Opt, OptName, SockOpts};
+use super::{Opening, Opt, OptName, SockOpts};
 use crate::active::Active;
 use crate::backend::InetBackend;
 use crate::error::{Error, Result};
@@ -122,9 +122,64 @@ pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error
     }
 }
 
+/// The order in which a backend applies a `setopts` list: `socket` in
+/// order; OTP 25's `inet` from the last element to the first, so that of
+/// an option given twice the FIRST value stays (`[{packet, 2}, {packet,
+/// tpkt}]` reads back 2) and couplings run backwards (`[{low_watermark,
+/// 9000}, {high_watermark, 100}]` leaves both at 9000).
+fn in_setopts_order(backend: InetBackend, list: &[Opt]) -> Box<dyn Iterator<Item = &Opt> + '_> {
+    match backend {
+        InetBackend::Inet => Box::new(list.iter().rev()),
+        InetBackend::Socket => Box::new(list.iter()),
+    }
+}
+
+/// The order in which a backend applies the options of `listen` and
+/// `connect`: `socket` in order; OTP 25's `inet` keeps the LAST value of
+/// an option given twice (`[{high_watermark, 1}, {high_watermark, 100}]`
+/// is 100, coupled once) and applies them from the last to the first.
+pub fn in_create_order(backend: InetBackend, list: &[Opt]) -> Vec<&Opt> {
+    match backend {
+        InetBackend::Socket => list.iter().collect(),
+        InetBackend::Inet => {
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            for opt in list.iter().rev() {
+                match opt.name() {
+                    Some(name) if !matches!(name, OptName::Raw { .. }) => {
+                        if !seen.contains(&name) {
+                            seen.push(name);
+                            out.push(opt);
+                        }
+                    }
+                    _ => out.push(opt),
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The reason `listen`/`connect` answer when the kernel refuses `opt`
+/// (`e`) on a new socket: as `setopts` ([`kernel_refusal`]), except that
+/// OTP 25's `gen_tcp:connect` on `inet` turns `einval` into
+/// `exit(badarg)` (`tclass` on IPv4), and its `socket` backend refuses
+/// `ipv6_v6only` on IPv4 with `badarg` in `connect` (found by otp-diff,
+/// `options-ipv6-options-on-ipv4`).
+pub(crate) fn create_refusal(backend: InetBackend, opening: Opening, opt: &Opt, e: Error) -> Error {
+    let e = kernel_refusal(backend, opt, e);
+    match (backend, opening, opt, &e) {
+        (InetBackend::Inet, Opening::Connect, _, Error::Einval) => Error::Badarg,
+        (InetBackend::Socket, Opening::Connect, Opt::Ipv6V6only(_), Error::Posix(libc::ENOPROTOOPT)) => {
+            Error::Badarg
+        }
+        _ => e,
+    }
+}
+
 /// `inet:setopts/2` on a socket whose gen_tcp-level options are `opts` and
-/// whose descriptor is `fd`, in order, each checked before it changes
-/// anything. On error, `inet` keeps `opts` as they were; `socket` keeps
+/// whose descriptor is `fd`, in the backend's order
+/// (`in_setopts_order`), each checked before it changes anything. On error, `inet` keeps `opts` as they were; `socket` keeps
 /// the options applied before the bad one, as OTP does. The outcome
 /// counts what was applied either way.
 pub fn setopts(
@@ -136,7 +191,7 @@ pub fn setopts(
     let mut work = opts.clone();
     let mut outcome = SetOutcome::default();
     let mut committed = SetOutcome::default();
-    for opt in list {
+    for opt in in_setopts_order(opts.backend, list) {
         match apply_one(fd, local, &mut work, opt) {
             Ok(passive) => {
                 outcome.passive_message |= passive;
@@ -157,7 +212,7 @@ pub fn setopts(
 /// [`crate::open`] before the descriptor is bound or connected).
 pub fn initial(backend: InetBackend, list: &[Opt]) -> Result<SockOpts> {
     let mut o = SockOpts::defaults(backend);
-    for opt in list {
+    for opt in in_create_order(backend, list) {
         match opt {
             Opt::Active(a) => o.active = Active::False.set(*a)?.now,
             other => {
@@ -223,6 +278,50 @@ mod tests {
             assert_eq!(r, Err(Error::Einval));
             assert_eq!(o.mode, mode_after, "{backend:?}");
         }
+    }
+
+    /// OTP 25 (both found by otp-diff): inet applies a setopts list from
+    /// its end, so the first of two values stays; socket the last.
+    #[test]
+    fn an_option_given_twice_in_setopts() {
+        let s = sock();
+        for (backend, packet, size) in [
+            (InetBackend::Inet, crate::PacketType::Two, 10),
+            (InetBackend::Socket, crate::PacketType::Tpkt, 3),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            let list = [
+                Opt::Packet(crate::PacketType::Two),
+                Opt::Packet(crate::PacketType::Tpkt),
+                Opt::PacketSize(10),
+                Opt::PacketSize(3),
+            ];
+            setopts(s.as_fd(), false, &mut o, &list).1.unwrap();
+            assert_eq!((o.packet, o.packet_size), (packet, size), "{backend:?}");
+        }
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let list = [Opt::LowWatermark(9000), Opt::HighWatermark(100)];
+        setopts(s.as_fd(), false, &mut o, &list).1.unwrap();
+        assert_eq!((o.low_watermark, o.high_watermark), (9000, 9000));
+    }
+
+    /// At open, inet keeps the last value of each option, then applies
+    /// them from the end: `[{low_watermark, 9000}, {high_watermark, 100}]`
+    /// leaves 9000 and 9000, `[{high_watermark, 1}, {high_watermark, 100}]`
+    /// low 100, and `[{recbuf, 8192}, {buffer, 1000}]` buffer 1000.
+    #[test]
+    fn options_at_open_on_inet() {
+        let i = |l: &[Opt]| initial(InetBackend::Inet, l).unwrap();
+        let o = i(&[Opt::LowWatermark(9000), Opt::HighWatermark(100)]);
+        assert_eq!((o.low_watermark, o.high_watermark), (9000, 9000));
+        let o = i(&[Opt::HighWatermark(1), Opt::HighWatermark(100)]);
+        assert_eq!((o.low_watermark, o.high_watermark), (100, 100));
+        let o = i(&[Opt::Recbuf(8192), Opt::Buffer(1000)]);
+        assert_eq!(o.buffer, 1000);
+        let o = i(&[Opt::Buffer(1000), Opt::Recbuf(8192)]);
+        assert_eq!(o.buffer, 1000);
+        let o = i(&[Opt::Recbuf(65536)]);
+        assert_eq!(o.buffer, 65536);
     }
 
     #[test]
