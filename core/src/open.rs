@@ -12,7 +12,7 @@ use crate::options::{CreateOpts, Fd, Opt};
 use crate::sys::{self, Wait};
 use crate::syscall;
 use socket2::{Domain, Protocol, Socket, Type};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
@@ -25,6 +25,7 @@ fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
             SetRule::Apply => {
                 crate::sockopt::set_on(s, opt)
                     .map_err(|e| policy::create_refusal(c.backend, c.opening, opt, e))?;
+                policy::set_kernel_twin(s.as_fd(), c.backend, opt)?;
             }
             SetRule::Ignore => {}
             SetRule::Refuse(e) => return Err(e),

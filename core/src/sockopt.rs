@@ -173,6 +173,17 @@ pub fn get(fd: BorrowedFd<'_>, name: &OptName) -> Result<Option<Opt>> {
     }
 }
 
+/// `setsockopt` with a value already in bytes, for the option code
+/// (`low_watermark` on the socket backend).
+pub(crate) fn set_raw(fd: BorrowedFd<'_>, level: i32, name: i32, value: &[u8]) -> Result<()> {
+    setsockopt(fd, level, name, value)
+}
+
+/// `getsockopt` of a C `int`, for the option code.
+pub(crate) fn get_raw_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i32> {
+    get_int(fd, level, name)
+}
+
 /// Sets a kernel option on anything with a descriptor.
 pub fn set_on(s: &impl AsFd, opt: &Opt) -> Result<bool> {
     set(s.as_fd(), opt)

@@ -103,11 +103,25 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
             o => {
                 if !opts.apply(o)? {
                     sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
+                } else {
+                    set_kernel_twin(fd, opts.backend, o)?;
                 }
                 Ok(false)
             }
         },
     }
+}
+
+/// Sets the kernel option a gen_tcp-level option also is on `backend`
+/// (`low_watermark` on `socket`: `SO_RCVLOWAT`), if any.
+pub(crate) fn set_kernel_twin(fd: BorrowedFd<'_>, backend: InetBackend, opt: &Opt) -> Result<()> {
+    if let (Some(name), Opt::LowWatermark(n)) = (opt.name(), opt) {
+        if let Some((level, option)) = super::sock_opts::kernel_twin(backend, &name) {
+            let n = i32::try_from(*n).unwrap_or(i32::MAX);
+            sockopt::set_raw(fd, level, option, &n.to_ne_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// `inet` answers `einval` where the kernel has no such option for the
@@ -239,6 +253,14 @@ pub fn getopts(
             GetRule::Omit => continue,
             GetRule::Report => {}
         }
+        if let (Some(fd), Some((level, option))) =
+            (fd, super::sock_opts::kernel_twin(opts.backend, name))
+        {
+            if let (Ok(n), OptName::LowWatermark) = (sockopt::get_raw_int(fd, level, option), name) {
+                out.push(Opt::LowWatermark(n.max(0) as u32));
+                continue;
+            }
+        }
         if let Some(o) = opts.get(name) {
             out.push(o);
             continue;
@@ -322,6 +344,22 @@ mod tests {
         assert_eq!(o.buffer, 1000);
         let o = i(&[Opt::Recbuf(65536)]);
         assert_eq!(o.buffer, 65536);
+    }
+
+    /// OTP 25's socket backend: `low_watermark` is `SO_RCVLOWAT` (no
+    /// active message until that many bytes wait); inet's is its own.
+    #[test]
+    fn low_watermark_is_so_rcvlowat_on_socket_only() {
+        for (backend, kernel) in [(InetBackend::Inet, 1), (InetBackend::Socket, 65536)] {
+            let s = sock();
+            let mut o = SockOpts::defaults(backend);
+            let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::LowWatermark(65536)]);
+            r.unwrap();
+            let lowat = sockopt::get_raw_int(s.as_fd(), libc::SOL_SOCKET, libc::SO_RCVLOWAT);
+            assert_eq!(lowat, Ok(kernel), "{backend:?}");
+            let got = getopts(Some(s.as_fd()), false, &o, &[OptName::LowWatermark]);
+            assert_eq!(got, Ok(vec![Opt::LowWatermark(65536)]), "{backend:?}");
+        }
     }
 
     #[test]
