@@ -5,6 +5,8 @@
 //! the only `unsafe` code.
 
 use crate::error::{Error, Result};
+use crate::addr::Family;
+use crate::options::pktoptions::{self, PktOption};
 use crate::options::{table, Opt, OptName};
 use crate::syscall;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
@@ -184,6 +186,24 @@ pub(crate) fn get_raw_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i
     get_int(fd, level, name)
 }
 
+/// The most bytes of control data `{pktoptions, _}` reads: the kernel
+/// writes at most a few messages of a few dozen bytes each.
+const PKTOPTIONS_MAX: usize = 512;
+
+/// `{pktoptions, _}`: the control data the kernel keeps for a TCP socket
+/// (`IP_PKTOPTIONS` on IPv4, `IPV6_2292PKTOPTIONS` on IPv6), decoded, with
+/// the socket's family; `None` for a socket that is neither.
+pub(crate) fn pktoptions(fd: BorrowedFd<'_>) -> Result<Option<(Family, Vec<PktOption>)>> {
+    let (family, level, name) = match get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)? {
+        libc::AF_INET => (Family::Inet, libc::IPPROTO_IP, libc::IP_PKTOPTIONS),
+        libc::AF_INET6 => (Family::Inet6, libc::IPPROTO_IPV6, libc::IPV6_2292PKTOPTIONS),
+        _ => return Ok(None),
+    };
+    let mut buf = [0u8; PKTOPTIONS_MAX];
+    let n = getsockopt(fd, level, name, &mut buf)?;
+    Ok(Some((family, pktoptions::decode(&buf[..n]))))
+}
+
 /// Sets a kernel option on anything with a descriptor.
 pub fn set_on(s: &impl AsFd, opt: &Opt) -> Result<bool> {
     set(s.as_fd(), opt)
@@ -228,6 +248,45 @@ mod tests {
         set(fd, &Opt::Tos(16)).unwrap();
         assert_eq!(get(fd, &OptName::Priority), Ok(Some(Opt::Priority(3))));
         assert_eq!(get(fd, &OptName::Tos), Ok(Some(Opt::Tos(16))));
+    }
+
+    /// With `recvttl` and `recvtos` on IPv4 the kernel keeps a TTL (its
+    /// multicast TTL, 1) and the TOS received (0): OTP 25 answers
+    /// `[{ttl, 1}, {tos, 0}]` on both backends.
+    #[test]
+    fn pktoptions_decodes_what_the_kernel_keeps() {
+        let s = sock();
+        let fd = s.as_fd();
+        assert_eq!(pktoptions(fd), Ok(Some((Family::Inet, vec![]))));
+        set(fd, &Opt::Recvttl(true)).unwrap();
+        set(fd, &Opt::Recvtos(true)).unwrap();
+        assert_eq!(
+            pktoptions(fd),
+            Ok(Some((Family::Inet, vec![PktOption::Ttl(1), PktOption::Tos(0)])))
+        );
+    }
+
+    /// On IPv6 with `recvtclass`, the traffic class of the last data
+    /// received (OTP 25's inet backend: `[{tclass, 32}]`).
+    #[test]
+    fn pktoptions_on_ipv6_has_the_last_traffic_class() {
+        use std::io::{Read, Write};
+        let Ok(l) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 loopback on this machine
+        };
+        let c = socket2::Socket::new(socket2::Domain::IPV6, socket2::Type::STREAM, None).unwrap();
+        set(c.as_fd(), &Opt::Recvtclass(true)).unwrap();
+        c.connect(&l.local_addr().unwrap().into()).unwrap();
+        let (mut a, _) = l.accept().unwrap();
+        set(a.as_fd(), &Opt::Tclass(32)).unwrap();
+        a.write_all(b"hello").unwrap();
+        let mut c = std::net::TcpStream::from(c);
+        let mut buf = [0u8; 5];
+        c.read_exact(&mut buf).unwrap();
+        assert_eq!(
+            pktoptions(c.as_fd()),
+            Ok(Some((Family::Inet6, vec![PktOption::Tclass(32)])))
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@
 mod create;
 mod fd;
 mod generate;
+pub mod pktoptions;
 pub mod policy;
 mod sock_opts;
 pub mod spec;
@@ -24,6 +25,7 @@ pub mod table;
 
 pub use create::{CreateOpts, Opening};
 pub use fd::Fd;
+pub use pktoptions::PktOption;
 pub use sock_opts::{Deliver, Mode, PACKET_SIZE_MAX};
 pub use table::{Opt, OptName, SockOpts, TypedOpts};
 

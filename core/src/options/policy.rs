@@ -21,6 +21,7 @@
 use super::table;
 use super::{Opening, Opt, OptName, SockOpts};
 use crate::active::Active;
+use crate::addr::Family;
 use crate::backend::InetBackend;
 use crate::error::{Error, Result};
 use crate::sockopt;
@@ -266,6 +267,12 @@ pub fn getopts(
             continue;
         }
         match (name, fd) {
+            (OptName::Pktoptions, Some(fd)) if !local => match sockopt::pktoptions(fd) {
+                // OTP 25's socket backend leaves it out on IPv6.
+                Ok(Some((Family::Inet6, _))) if opts.backend == InetBackend::Socket => {}
+                Ok(Some((_, list))) => out.push(Opt::Pktoptions(list)),
+                Ok(None) | Err(_) => out.push(Opt::Pktoptions(Vec::new())),
+            },
             (OptName::Pktoptions, _) => out.push(Opt::Pktoptions(Vec::new())),
             (_, Some(fd)) => {
                 // What the kernel cannot report for this socket is left out.
