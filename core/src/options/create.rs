@@ -26,13 +26,14 @@ impl Opening {
     /// `options-not-create-options`). `setopts` takes `dontroute` and
     /// `line_delimiter`.
     pub fn takes(self, opt: &Opt) -> bool {
-        match (self, opt) {
-            (_, Opt::Pktoptions(_)) => false,
-            (Opening::Listen | Opening::Connect, Opt::Dontroute(_)) => false,
-            (Opening::Listen, Opt::LineDelimiter(_)) => false,
-            (Opening::Connect, Opt::Backlog(_)) => false,
-            _ => true,
-        }
+        let refused = matches!(
+            (self, opt),
+            (_, Opt::Pktoptions(_))
+                | (Opening::Listen | Opening::Connect, Opt::Dontroute(_))
+                | (Opening::Listen, Opt::LineDelimiter(_))
+                | (Opening::Connect, Opt::Backlog(_))
+        );
+        !refused
     }
 }
 
@@ -237,8 +238,8 @@ mod tests {
             (Opt::Debug(true), true, true),
         ] {
             let ok = |r: Result<CreateOpts>| r.map(|_| ()) != Err(Error::Badarg);
-            assert_eq!(ok(CreateOpts::parse_listen(&[opt.clone()])), listen, "{opt:?}");
-            assert_eq!(ok(CreateOpts::parse_connect(&[opt.clone()])), connect, "{opt:?}");
+            assert_eq!(ok(CreateOpts::parse_listen(std::slice::from_ref(&opt))), listen, "{opt:?}");
+            assert_eq!(ok(CreateOpts::parse_connect(std::slice::from_ref(&opt))), connect, "{opt:?}");
         }
     }
 
