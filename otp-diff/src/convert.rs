@@ -290,6 +290,16 @@ pub fn packet_term(p: PacketType) -> Term {
         .unwrap_or_else(|_| Term::atom(n))
 }
 
+/// An option as `getopts` on `backend` returns it: the library's
+/// [`Opt::otp_atom`] where Rust's value stands for two of OTP's spellings
+/// (`{packet, raw}`, `{tos, lowdelay}` on `socket`), else [`opt_term`].
+pub fn opt_term_on(o: &Opt, backend: InetBackend) -> Term {
+    match o.otp_atom(backend) {
+        Some(atom) => kv(o.erlang_name(), Term::atom(atom)),
+        None => opt_term(o),
+    }
+}
+
 /// An option as `getopts` returns it.
 pub fn opt_term(o: &Opt) -> Term {
     match o {

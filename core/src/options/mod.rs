@@ -20,6 +20,7 @@ mod generate;
 pub mod pktoptions;
 pub mod policy;
 mod sock_opts;
+mod spelling;
 pub mod spec;
 pub mod table;
 
