@@ -14,6 +14,11 @@
 //! | `getopts` of `high_watermark`, `high_msgq_watermark`, `low_msgq_watermark` | the value | left out |
 //! | `setopts` of an IPv6 option (`tclass`, ...) on IPv4 | `einval` | `enoprotoopt` (the kernel's) |
 //! | `getopts` of `{raw, _, _, Size}` | `einval` over 65522 bytes | left out for 0 or over 2^31 - 1 |
+//! | an option given twice in one `setopts` | the first value stays (applied from the end) | the last |
+//! | an option given twice to `listen`/`connect` | the last (applied from the end) | the last (in order) |
+//! | `{recbuf, N}` | raises `buffer` to N until `buffer` is set | `buffer` apart |
+//! | `low_watermark` | the output queue's | `SO_RCVLOWAT`; `high_watermark` does nothing |
+//! | `getopts(pktoptions)` on IPv6 | `[{tclass, T}]` | left out |
 //!
 //! Both leave out of `getopts` what the kernel cannot report for this
 //! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
