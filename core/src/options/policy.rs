@@ -147,11 +147,13 @@ pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error
 /// an option given twice the FIRST value stays (`[{packet, 2}, {packet,
 /// tpkt}]` reads back 2) and couplings run backwards (`[{low_watermark,
 /// 9000}, {high_watermark, 100}]` leaves both at 9000).
-fn in_setopts_order(backend: InetBackend, list: &[Opt]) -> Box<dyn Iterator<Item = &Opt> + '_> {
-    match backend {
-        InetBackend::Inet => Box::new(list.iter().rev()),
-        InetBackend::Socket => Box::new(list.iter()),
-    }
+/// (No allocation: `setopts(S, [{active, once}])` is on a hot path.)
+fn in_setopts_order(backend: InetBackend, list: &[Opt]) -> impl Iterator<Item = &Opt> + '_ {
+    let n = list.len();
+    (0..n).map(move |i| match backend {
+        InetBackend::Inet => &list[n - 1 - i],
+        InetBackend::Socket => &list[i],
+    })
 }
 
 /// The order in which a backend applies the options of `listen` and
