@@ -72,7 +72,7 @@ impl Port for ListenPort {
         let deadline = sys::deadline(timeout);
         let s = open::accept_within(&self.fd, deadline, || self.live())?;
         // The accepted socket inherits the listen socket's options.
-        let opts = self.opts.lock().clone();
+        let opts = self.opts.lock().for_accepted();
         InetPort::start(s, opts)
     }
 

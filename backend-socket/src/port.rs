@@ -55,7 +55,7 @@ impl SocketPort {
             state: Mutex::new(State::new(phase, opts)),
             send_lock: Mutex::new(()),
             recv_lock: Mutex::new(()),
-            counters: Counters::default(),
+            counters: Counters::for_backend(InetBackend::Socket),
             closed: AtomicBool::new(false),
             me: me.clone(),
         });

@@ -34,7 +34,7 @@ use parking_lot::{RwLock, RwLockReadGuard};
 use std::io::{self, IoSlice};
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
 
 /// The size of a thread's scratch receive buffer
@@ -77,6 +77,9 @@ pub struct Descriptor {
     local: bool,
     /// `{linger, {true, 0}}`: close resets the connection.
     linger_zero: AtomicBool,
+    /// A listening socket's `SO_PRIORITY`, which Linux does not give the
+    /// sockets it accepts and OTP copies to them (0: nothing to copy).
+    priority: AtomicU32,
     /// Threads inside a blocking call on the descriptor, that `close` must
     /// wake.
     blocked: AtomicUsize,
@@ -105,6 +108,7 @@ impl Descriptor {
             fd,
             local,
             linger_zero: AtomicBool::new(linger_zero),
+            priority: AtomicU32::new(0),
             blocked: AtomicUsize::new(0),
             gate: RwLock::new(()),
             closed: AtomicBool::new(false),
@@ -117,7 +121,9 @@ impl Descriptor {
     pub fn adopted(sock: socket2::Socket) -> Descriptor {
         let local = lookup_local(&sock);
         let linger_zero = read_linger_zero(sock.as_fd());
-        Descriptor::new(sock.into(), local, linger_zero)
+        let d = Descriptor::new(sock.into(), local, linger_zero);
+        d.priority.store(read_priority(d.as_fd()), SeqCst);
+        d
     }
 
     /// Takes a listening socket made for `listen` with the options `c`.
@@ -130,7 +136,11 @@ impl Descriptor {
             None => c.family_for(None) == Family::Local,
         };
         let linger_zero = linger_at_creation(&sock, c);
-        Ok(Descriptor::new(sock.into(), local, linger_zero))
+        let d = Descriptor::new(sock.into(), local, linger_zero);
+        if c.fd.is_some() || c.opts.iter().any(touches_priority) {
+            d.priority.store(read_priority(d.as_fd()), SeqCst);
+        }
+        Ok(d)
     }
 
     /// Takes a socket connected for `connect` with the options `c` to one
@@ -162,10 +172,15 @@ impl Descriptor {
 
     /// Keeps [`Descriptor::linger_zero`] true to the kernel after
     /// `setopts(opts)` (read back once, only when `opts` touch `linger`).
+    /// Keeps what a listening descriptor gives the sockets it accepts
+    /// (its `priority`) true to the kernel after `setopts(opts)`.
     pub fn options_set(&self, opts: &[Opt]) {
         if opts.iter().any(touches_linger) {
             self.linger_zero
                 .store(read_linger_zero(self.fd.as_fd()), SeqCst);
+        }
+        if opts.iter().any(touches_priority) {
+            self.priority.store(read_priority(self.fd.as_fd()), SeqCst);
         }
     }
 
@@ -445,11 +460,21 @@ impl Descriptor {
     /// `EMFILE`/`ENFILE` are `system_limit`; errors that concern only the
     /// connection being accepted (`ECONNABORTED`, ...) are skipped. The
     /// new descriptor is blocking, of this one's family, and inherits its
-    /// `linger` (as the kernel's accepted socket does).
+    /// `linger` (as the kernel's accepted socket does) and its `priority`
+    /// (which Linux does not copy; both OTP backends do).
     pub fn accept(&self) -> Result<Option<Descriptor>> {
         loop {
             match sys::accept(self.raw()) {
-                Ok(fd) => return Ok(Some(Descriptor::new(fd, self.local, self.linger_zero()))),
+                Ok(fd) => {
+                    let d = Descriptor::new(fd, self.local, self.linger_zero());
+                    let priority = self.priority.load(SeqCst);
+                    if priority != 0 {
+                        // As OTP's accept: a priority it cannot set (over 6
+                        // without CAP_NET_ADMIN) was not settable here either.
+                        let _ = crate::sockopt::set(d.as_fd(), &Opt::Priority(priority));
+                    }
+                    return Ok(Some(d));
+                }
                 Err(e) => match e.raw_os_error() {
                     Some(libc::EAGAIN) => return Ok(None),
                     Some(libc::EINTR | libc::ECONNABORTED | libc::EPROTO) => continue,
@@ -485,6 +510,23 @@ fn touches_linger(o: &Opt) -> bool {
         Opt::Linger(..) => true,
         Opt::Raw { level, name, .. } => *level == libc::SOL_SOCKET && *name == libc::SO_LINGER,
         _ => false,
+    }
+}
+
+/// Options that may change `SO_PRIORITY` (`tos` does, on Linux, though
+/// it is put back: see [`crate::sockopt::set`]).
+fn touches_priority(o: &Opt) -> bool {
+    match o {
+        Opt::Priority(_) | Opt::Tos(_) | Opt::Tclass(_) => true,
+        Opt::Raw { level, .. } => *level == libc::SOL_SOCKET || *level == libc::IPPROTO_IP,
+        _ => false,
+    }
+}
+
+fn read_priority(fd: BorrowedFd<'_>) -> u32 {
+    match crate::sockopt::get(fd, &crate::options::OptName::Priority) {
+        Ok(Some(Opt::Priority(p))) => p,
+        _ => 0,
     }
 }
 
@@ -620,5 +662,20 @@ mod tests {
         b.send(b"x", Block::Until(None)).unwrap();
         assert_eq!(reader.join().unwrap().unwrap(), 1);
         assert!(a.detach(|_| {}).is_ok());
+    }
+
+    /// Linux gives an accepted socket priority 0 whatever the listening
+    /// socket's; both OTP backends copy it.
+    #[test]
+    fn accept_copies_the_listening_socket_s_priority() {
+        let c = CreateOpts::parse(&[Opt::Priority(3)]).unwrap();
+        let l = crate::open::listen(0, &c).unwrap();
+        let addr = l.local_addr().unwrap();
+        let l = Descriptor::listening(l, &c).unwrap();
+        let _peer = std::net::TcpStream::connect(addr.as_socket().unwrap()).unwrap();
+        let s = crate::open::accept_within(&l, None, || Ok(())).unwrap();
+        assert_eq!(read_priority(s.as_fd()), 3);
+        l.options_set(&[Opt::Priority(0)]);
+        assert_eq!(l.priority.load(SeqCst), 3, "read back from the kernel");
     }
 }

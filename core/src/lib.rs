@@ -83,7 +83,9 @@ linux_only! {
     pub use error::{Error, Result};
     pub use interop::{IntoStdError, StdSocket};
     pub use observe::{driver_stats, sockets, Column, DriverStats, SocketInfo, Sockets, Status};
-    pub use options::{CreateOpts, Deliver, Fd, Ifaddr, Mode, Opt, OptName, SockOpts, TypedOpts};
+    pub use options::{
+        CreateOpts, Deliver, Fd, Ifaddr, Mode, Opening, Opt, OptName, SockOpts, TypedOpts,
+    };
     pub use packet::{HttpPacket, PacketType};
     pub use process::{mailbox_channel, Message, Pid};
     pub use socket::{Shutdown, Socket, SocketId};

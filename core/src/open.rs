@@ -12,7 +12,7 @@ use crate::options::{CreateOpts, Fd, Opt};
 use crate::sys::{self, Wait};
 use crate::syscall;
 use socket2::{Domain, Protocol, Socket, Type};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// Sets the kernel options among `c.opts` on a new descriptor, before it
@@ -24,7 +24,8 @@ fn set_kernel_opts(s: &Socket, family: Family, c: &CreateOpts) -> Result<()> {
         match policy::set_rule(c.backend, opt, family == Family::Local) {
             SetRule::Apply => {
                 crate::sockopt::set_on(s, opt)
-                    .map_err(|e| policy::kernel_refusal(c.backend, opt, e))?;
+                    .map_err(|e| policy::create_refusal(c.backend, c.opening, opt, e))?;
+                policy::set_kernel_twin(s.as_fd(), c.backend, opt)?;
             }
             SetRule::Ignore => {}
             SetRule::Refuse(e) => return Err(e),

@@ -5,6 +5,8 @@
 //! the only `unsafe` code.
 
 use crate::error::{Error, Result};
+use crate::addr::Family;
+use crate::options::pktoptions::{self, PktOption};
 use crate::options::{table, Opt, OptName};
 use crate::syscall;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
@@ -124,12 +126,33 @@ impl KernelValue for Vec<u8> {
 }
 
 /// Sets a kernel option. `Ok(false)` when `opt` is not a kernel option.
+///
+/// Linux sets `SO_PRIORITY` from the precedence bits of `IP_TOS` when
+/// `tos` is set (`{tos, 16}` makes `priority` 6); both OTP backends put
+/// the priority back (inet_drv's `setopt_prio_tos_trick`), and so does
+/// this for `tos` and `tclass` (a `raw` option is left as the kernel
+/// makes it).
 pub fn set(fd: BorrowedFd<'_>, opt: &Opt) -> Result<bool> {
     match opt {
         Opt::Raw { level, name, value } => setsockopt(fd, *level, *name, value).map(|()| true),
         Opt::Pktoptions(_) => Err(Error::Einval),
+        Opt::Tos(_) | Opt::Tclass(_) => keeping_priority(fd, || table::set_kernel(fd, opt)),
         _ => table::set_kernel(fd, opt),
     }
+}
+
+/// Runs `set` and puts `SO_PRIORITY` back as it was before. A priority
+/// that cannot be put back (one over 6 set with `CAP_NET_ADMIN` that this
+/// process no longer has) stays as the kernel left it.
+fn keeping_priority(fd: BorrowedFd<'_>, set: impl FnOnce() -> Result<bool>) -> Result<bool> {
+    let before = get_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY).ok();
+    let r = set()?;
+    if let Some(p) = before {
+        if get_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY).ok() != Some(p) {
+            let _ = set_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, p);
+        }
+    }
+    Ok(r)
 }
 
 /// Reads a kernel option. `Ok(None)` when `name` is not a kernel option.
@@ -150,6 +173,35 @@ pub fn get(fd: BorrowedFd<'_>, name: &OptName) -> Result<Option<Opt>> {
         OptName::Pktoptions => Err(Error::Einval),
         _ => table::get_kernel(fd, name),
     }
+}
+
+/// `setsockopt` with a value already in bytes, for the option code
+/// (`low_watermark` on the socket backend).
+pub(crate) fn set_raw(fd: BorrowedFd<'_>, level: i32, name: i32, value: &[u8]) -> Result<()> {
+    setsockopt(fd, level, name, value)
+}
+
+/// `getsockopt` of a C `int`, for the option code.
+pub(crate) fn get_raw_int(fd: BorrowedFd<'_>, level: i32, name: i32) -> Result<i32> {
+    get_int(fd, level, name)
+}
+
+/// The most bytes of control data `{pktoptions, _}` reads: the kernel
+/// writes at most a few messages of a few dozen bytes each.
+const PKTOPTIONS_MAX: usize = 512;
+
+/// `{pktoptions, _}`: the control data the kernel keeps for a TCP socket
+/// (`IP_PKTOPTIONS` on IPv4, `IPV6_2292PKTOPTIONS` on IPv6), decoded, with
+/// the socket's family; `None` for a socket that is neither.
+pub(crate) fn pktoptions(fd: BorrowedFd<'_>) -> Result<Option<(Family, Vec<PktOption>)>> {
+    let (family, level, name) = match get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)? {
+        libc::AF_INET => (Family::Inet, libc::IPPROTO_IP, libc::IP_PKTOPTIONS),
+        libc::AF_INET6 => (Family::Inet6, libc::IPPROTO_IPV6, libc::IPV6_2292PKTOPTIONS),
+        _ => return Ok(None),
+    };
+    let mut buf = [0u8; PKTOPTIONS_MAX];
+    let n = getsockopt(fd, level, name, &mut buf)?;
+    Ok(Some((family, pktoptions::decode(&buf[..n]))))
 }
 
 /// Sets a kernel option on anything with a descriptor.
@@ -182,6 +234,59 @@ mod tests {
         assert_eq!(get(fd, &OptName::Linger), Ok(Some(Opt::Linger((false, 7)))));
         assert_eq!(set(fd, &Opt::Binary), Ok(false));
         assert_eq!(get(fd, &OptName::Buffer), Ok(None));
+    }
+
+    /// Linux makes `SO_PRIORITY` follow `IP_TOS` (`{tos, 16}` gives 6,
+    /// `{tos, 184}` 4); OTP 25 puts the old priority back on both backends.
+    #[test]
+    fn tos_keeps_the_priority() {
+        let s = sock();
+        let fd = s.as_fd();
+        set(fd, &Opt::Tos(184)).unwrap();
+        assert_eq!(get(fd, &OptName::Priority), Ok(Some(Opt::Priority(0))));
+        set(fd, &Opt::Priority(3)).unwrap();
+        set(fd, &Opt::Tos(16)).unwrap();
+        assert_eq!(get(fd, &OptName::Priority), Ok(Some(Opt::Priority(3))));
+        assert_eq!(get(fd, &OptName::Tos), Ok(Some(Opt::Tos(16))));
+    }
+
+    /// With `recvttl` and `recvtos` on IPv4 the kernel keeps a TTL (its
+    /// multicast TTL, 1) and the TOS received (0): OTP 25 answers
+    /// `[{ttl, 1}, {tos, 0}]` on both backends.
+    #[test]
+    fn pktoptions_decodes_what_the_kernel_keeps() {
+        let s = sock();
+        let fd = s.as_fd();
+        assert_eq!(pktoptions(fd), Ok(Some((Family::Inet, vec![]))));
+        set(fd, &Opt::Recvttl(true)).unwrap();
+        set(fd, &Opt::Recvtos(true)).unwrap();
+        assert_eq!(
+            pktoptions(fd),
+            Ok(Some((Family::Inet, vec![PktOption::Ttl(1), PktOption::Tos(0)])))
+        );
+    }
+
+    /// On IPv6 with `recvtclass`, the traffic class of the last data
+    /// received (OTP 25's inet backend: `[{tclass, 32}]`).
+    #[test]
+    fn pktoptions_on_ipv6_has_the_last_traffic_class() {
+        use std::io::{Read, Write};
+        let Ok(l) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 loopback on this machine
+        };
+        let c = socket2::Socket::new(socket2::Domain::IPV6, socket2::Type::STREAM, None).unwrap();
+        set(c.as_fd(), &Opt::Recvtclass(true)).unwrap();
+        c.connect(&l.local_addr().unwrap().into()).unwrap();
+        let (mut a, _) = l.accept().unwrap();
+        set(a.as_fd(), &Opt::Tclass(32)).unwrap();
+        a.write_all(b"hello").unwrap();
+        let mut c = std::net::TcpStream::from(c);
+        let mut buf = [0u8; 5];
+        c.read_exact(&mut buf).unwrap();
+        assert_eq!(
+            pktoptions(c.as_fd()),
+            Ok(Some((Family::Inet6, vec![PktOption::Tclass(32)])))
+        );
     }
 
     #[test]

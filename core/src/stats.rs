@@ -1,5 +1,6 @@
 //! `inet:getstat/2` counters.
 
+use crate::backend::InetBackend;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// A statistic `getstat` reports.
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// ```
 /// use gen_tcp_core::Stat;
 /// assert_eq!(Stat::SendPend.erlang_name(), "send_pend");
-/// assert_eq!(Stat::ALL.len(), 9);
+/// assert_eq!(Stat::ALL.len(), 10);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -23,6 +24,10 @@ pub enum Stat {
     RecvMax,
     /// `recv_avg`: average packet size received.
     RecvAvg,
+    /// `recv_dvi`: average deviation of the packet sizes received from
+    /// their running average (`inet`, as inet_drv computes it; always 0
+    /// on the `socket` backend, as OTP's).
+    RecvDvi,
     /// `send_oct`: bytes sent.
     SendOct,
     /// `send_cnt`: packets sent.
@@ -37,11 +42,12 @@ pub enum Stat {
 
 impl Stat {
     /// Every statistic, in the order `inet:getstat/1` lists them.
-    pub const ALL: [Stat; 9] = [
+    pub const ALL: [Stat; 10] = [
         Stat::RecvOct,
         Stat::RecvCnt,
         Stat::RecvMax,
         Stat::RecvAvg,
+        Stat::RecvDvi,
         Stat::SendOct,
         Stat::SendCnt,
         Stat::SendMax,
@@ -56,6 +62,7 @@ impl Stat {
             Stat::RecvCnt => "recv_cnt",
             Stat::RecvMax => "recv_max",
             Stat::RecvAvg => "recv_avg",
+            Stat::RecvDvi => "recv_dvi",
             Stat::SendOct => "send_oct",
             Stat::SendCnt => "send_cnt",
             Stat::SendMax => "send_max",
@@ -90,24 +97,54 @@ impl Tally {
 }
 
 /// The counters of one socket, updated without locks (for backends: the
-/// numbers behind [`Stat`]).
-#[derive(Debug, Default)]
+/// numbers behind [`Stat`]). `Counters::default()` keeps `recv_dvi`, as
+/// inet_drv does; [`Counters::for_backend`] says which backend.
+#[derive(Debug)]
 pub struct Counters {
     recv_oct: AtomicU64,
     recv_cnt: AtomicU64,
     recv_max: AtomicU64,
+    /// The running `recv_dvi` (an `f64`, as its bits), when kept.
+    recv_dvi: AtomicU64,
+    keeps_dvi: bool,
     send_oct: AtomicU64,
     send_cnt: AtomicU64,
     send_max: AtomicU64,
 }
 
+impl Default for Counters {
+    fn default() -> Counters {
+        Counters::for_backend(InetBackend::Inet)
+    }
+}
+
 impl Counters {
+    /// The counters of a new socket of `backend`: `inet` keeps
+    /// `recv_dvi`; OTP's `socket` backend always reports 0 for it.
+    pub fn for_backend(backend: InetBackend) -> Counters {
+        Counters {
+            recv_oct: AtomicU64::new(0),
+            recv_cnt: AtomicU64::new(0),
+            recv_max: AtomicU64::new(0),
+            recv_dvi: AtomicU64::new(0f64.to_bits()),
+            keeps_dvi: backend == InetBackend::Inet,
+            send_oct: AtomicU64::new(0),
+            send_cnt: AtomicU64::new(0),
+            send_max: AtomicU64::new(0),
+        }
+    }
+
     /// Counts bytes read from the kernel (`recv_oct`) in one read (`recv_cnt`).
     pub fn received(&self, bytes: usize) {
         let n = bytes as u64;
-        self.recv_oct.fetch_add(n, Relaxed);
-        self.recv_cnt.fetch_add(1, Relaxed);
+        let oct = self.recv_oct.fetch_add(n, Relaxed).wrapping_add(n);
+        let cnt = self.recv_cnt.fetch_add(1, Relaxed).wrapping_add(1);
         self.recv_max.fetch_max(n, Relaxed);
+        if self.keeps_dvi {
+            let _ = self.recv_dvi.fetch_update(Relaxed, Relaxed, |bits| {
+                Some(next_dvi(f64::from_bits(bits), n, oct, cnt).to_bits())
+            });
+        }
     }
 
     /// Counts one `send` of `bytes` bytes.
@@ -130,6 +167,8 @@ impl Counters {
             Stat::RecvCnt => self.recv_cnt.load(Relaxed),
             Stat::RecvMax => self.recv_max.load(Relaxed),
             Stat::RecvAvg => avg(&self.recv_oct, &self.recv_cnt),
+            // inet_drv reports the magnitude, truncated.
+            Stat::RecvDvi => f64::from_bits(self.recv_dvi.load(Relaxed)).abs() as u64,
             Stat::SendOct => self.send_oct.load(Relaxed),
             Stat::SendCnt => self.send_cnt.load(Relaxed),
             Stat::SendMax => self.send_max.load(Relaxed),
@@ -169,5 +208,35 @@ impl Counters {
             other => self.get(other, send_pend),
         };
         stats.iter().map(|&s| (s, value(s))).collect()
+    }
+}
+
+/// inet_drv's `inet_input_count`: after the `cnt`-th read, of `len`
+/// bytes, `oct` bytes in all, the running deviation from the running
+/// average moves by `((len - avg) - dvi) / cnt`.
+fn next_dvi(dvi: f64, len: u64, oct: u64, cnt: u64) -> f64 {
+    let n = cnt.max(1) as f64;
+    let avg = oct as f64 / n;
+    dvi + ((len as f64 - avg) - dvi) / n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads of 10, 100, 3 and 50 bytes: OTP 25's inet backend reports
+    /// `recv_avg` 40 and `recv_dvi` 4; its socket backend `recv_dvi` 0.
+    #[test]
+    fn recv_dvi_is_inet_drv_s_running_deviation() {
+        let inet = Counters::default();
+        let socket = Counters::for_backend(InetBackend::Socket);
+        for len in [10, 100, 3, 50] {
+            inet.received(len);
+            socket.received(len);
+        }
+        assert_eq!(inet.get(Stat::RecvAvg, 0), 40);
+        assert_eq!(inet.get(Stat::RecvDvi, 0), 4);
+        assert_eq!(socket.get(Stat::RecvDvi, 0), 0);
+        assert_eq!(Counters::default().get(Stat::RecvDvi, 0), 0);
     }
 }

@@ -512,7 +512,7 @@ fn open_connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) -
 /// # Ok::<(), gen_tcp::Error>(())
 /// ```
 pub fn listen(port: u16, opts: &[Opt]) -> Result<Socket> {
-    let s = open_listen(port, &CreateOpts::parse(opts)?)?;
+    let s = open_listen(port, &CreateOpts::parse_listen(opts)?)?;
     trace::opened(&s, format_args!("gen_tcp:listen({port}, {opts:?})"));
     Ok(s)
 }
@@ -571,7 +571,7 @@ pub fn connect(
     opts: &[Opt],
     timeout: Option<Duration>,
 ) -> Result<Socket> {
-    let c = CreateOpts::parse(opts)?;
+    let c = CreateOpts::parse_connect(opts)?;
     let address = address.into();
     // A timeout past what the clock can count is no deadline at all.
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
@@ -603,7 +603,7 @@ pub fn connect_sockaddr(
     opts: &[Opt],
     timeout: Option<Duration>,
 ) -> Result<Socket> {
-    let c = CreateOpts::parse(opts)?;
+    let c = CreateOpts::parse_connect(opts)?;
     let s = open_connect(&[SockAddr::Inet(addr)], &c, timeout)?;
     let timeout = ErlangTerm(&timeout);
     trace::opened(

@@ -290,6 +290,16 @@ pub fn packet_term(p: PacketType) -> Term {
         .unwrap_or_else(|_| Term::atom(n))
 }
 
+/// An option as `getopts` on `backend` returns it: the library's
+/// [`Opt::otp_atom`] where Rust's value stands for two of OTP's spellings
+/// (`{packet, raw}`, `{tos, lowdelay}` on `socket`), else [`opt_term`].
+pub fn opt_term_on(o: &Opt, backend: InetBackend) -> Term {
+    match o.otp_atom(backend) {
+        Some(atom) => kv(o.erlang_name(), Term::atom(atom)),
+        None => opt_term(o),
+    }
+}
+
 /// An option as `getopts` returns it.
 pub fn opt_term(o: &Opt) -> Term {
     match o {
@@ -356,9 +366,13 @@ pub fn opt_term(o: &Opt) -> Term {
         Opt::Recvtclass(v) => kv("recvtclass", b(*v)),
         Opt::Recvttl(v) => kv("recvttl", b(*v)),
         Opt::Ipv6V6only(v) => kv("ipv6_v6only", b(*v)),
-        // The Rust value is the raw control data; OTP's is a list of
-        // `{tos, N}`-like tuples. Printed as bytes, `[]` when empty.
-        Opt::Pktoptions(v) => kv("pktoptions", Term::bytes_list(v)),
+        Opt::Pktoptions(v) => kv(
+            "pktoptions",
+            Term::list(
+                v.iter()
+                    .map(|p| kv(p.erlang_name(), Term::Int(p.value() as i64))),
+            ),
+        ),
         Opt::BindToDevice(v) => kv("bind_to_device", Term::Bin(v.clone())),
         // Only `listen`/`connect` take the others; getopts never gives them.
         other => Term::tuple([

@@ -463,7 +463,9 @@ fn do_step(ctx: &Arc<Ctx>, verb: &str, a: &[Term]) -> Early<Term> {
             let s = ctx.sock(&a[0])?;
             let names = expr(convert::opt_names_of(&a[1]))?;
             match gen_tcp::getopts(&s, &names) {
-                Ok(v) => Term::ok(Term::list(v.iter().map(convert::opt_term))),
+                Ok(v) => Term::ok(Term::list(
+                    v.iter().map(|o| convert::opt_term_on(o, s.backend())),
+                )),
                 Err(e) => convert::err(&e),
             }
         }

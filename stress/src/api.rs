@@ -498,7 +498,9 @@ impl Run {
                 let names = any_names(i);
                 reason("getopts", &gen_tcp::getopts(&self.s, &names));
                 let n = i.u8() as usize % 4;
-                let stats: Vec<Stat> = (0..n).map(|_| Stat::ALL[i.u8() as usize % 9]).collect();
+                let stats: Vec<Stat> = (0..n)
+                    .map(|_| Stat::ALL[i.u8() as usize % Stat::ALL.len()])
+                    .collect();
                 reason("getstat", &gen_tcp::getstat(&self.s, &stats));
             }
             14 => {

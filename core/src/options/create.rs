@@ -7,6 +7,36 @@ use crate::error::{Error, Result};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 
+/// What the options open: `listen` and `connect` each take a different
+/// list (OTP 25's `inet:listen_options/2` and `connect_options/2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// `listen`: no `{dontroute, _}`, no `{line_delimiter, _}`.
+    Listen,
+    /// `connect`: no `{dontroute, _}`, no `{backlog, _}`.
+    Connect,
+    /// A socket that exists (`gen_tcp::from_std`), or one the caller does
+    /// not say: every option either list takes.
+    Any,
+}
+
+impl Opening {
+    /// True when OTP 25's `listen` (or `connect`) takes `opt`; what it
+    /// does not take is `badarg` (found by otp-diff,
+    /// `options-not-create-options`). `setopts` takes `dontroute` and
+    /// `line_delimiter`.
+    pub fn takes(self, opt: &Opt) -> bool {
+        let refused = matches!(
+            (self, opt),
+            (_, Opt::Pktoptions(_))
+                | (Opening::Listen | Opening::Connect, Opt::Dontroute(_))
+                | (Opening::Listen, Opt::LineDelimiter(_))
+                | (Opening::Connect, Opt::Backlog(_))
+        );
+        !refused
+    }
+}
+
 /// The options of `listen`/`connect`, split into what creates the socket
 /// and the socket options to apply to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +44,8 @@ pub struct CreateOpts {
     /// The backend: `{inet_backend, B}` when it was the first option, else
     /// the process-wide default.
     pub backend: InetBackend,
+    /// What the options were parsed for.
+    pub opening: Opening,
     /// `inet`, `inet6` or `local`, when given (the last one wins, as in OTP).
     pub family: Option<Family>,
     /// `{ip, A}` or the address part of `{ifaddr, A}`.
@@ -57,12 +89,36 @@ impl CreateOpts {
     /// );
     /// ```
     pub fn parse(opts: &[Opt]) -> Result<CreateOpts> {
+        CreateOpts::parse_for(Opening::Any, opts)
+    }
+
+    /// Parses the options of `listen`: as [`CreateOpts::parse`], and
+    /// `badarg` for an option `listen` does not take ([`Opening::takes`]).
+    ///
+    /// ```
+    /// use gen_tcp_core::{CreateOpts, Error, Opt};
+    /// assert_eq!(CreateOpts::parse_listen(&[Opt::LineDelimiter(b';')]), Err(Error::Badarg));
+    /// assert!(CreateOpts::parse_connect(&[Opt::LineDelimiter(b';')]).is_ok());
+    /// ```
+    pub fn parse_listen(opts: &[Opt]) -> Result<CreateOpts> {
+        CreateOpts::parse_for(Opening::Listen, opts)
+    }
+
+    /// Parses the options of `connect`: as [`CreateOpts::parse`], and
+    /// `badarg` for an option `connect` does not take ([`Opening::takes`]).
+    pub fn parse_connect(opts: &[Opt]) -> Result<CreateOpts> {
+        CreateOpts::parse_for(Opening::Connect, opts)
+    }
+
+    /// Parses options for `opening`.
+    pub fn parse_for(opening: Opening, opts: &[Opt]) -> Result<CreateOpts> {
         let (backend, rest) = match opts.split_first() {
             Some((Opt::InetBackend(b), rest)) => (*b, rest),
             _ => (default_backend(), opts),
         };
         let mut c = CreateOpts {
             backend,
+            opening,
             family: None,
             ip: None,
             port: None,
@@ -75,6 +131,9 @@ impl CreateOpts {
             opts: Vec::new(),
         };
         for opt in rest {
+            if !opening.takes(opt) {
+                return Err(Error::Badarg);
+            }
             match opt {
                 Opt::InetBackend(_) => return Err(Error::Badarg),
                 Opt::Fd(fd) => c.fd = Some(fd.clone()),
@@ -167,6 +226,21 @@ mod tests {
             Err(Error::Badarg)
         );
         assert_eq!(CreateOpts::parse(&[]).unwrap().backlog, 5);
+    }
+
+    #[test]
+    fn options_listen_or_connect_does_not_take() {
+        for (opt, listen, connect) in [
+            (Opt::Dontroute(true), false, false),
+            (Opt::LineDelimiter(b';'), false, true),
+            (Opt::Backlog(3), true, false),
+            (Opt::Pktoptions(Vec::new()), false, false),
+            (Opt::Debug(true), true, true),
+        ] {
+            let ok = |r: Result<CreateOpts>| r.map(|_| ()) != Err(Error::Badarg);
+            assert_eq!(ok(CreateOpts::parse_listen(std::slice::from_ref(&opt))), listen, "{opt:?}");
+            assert_eq!(ok(CreateOpts::parse_connect(std::slice::from_ref(&opt))), connect, "{opt:?}");
+        }
     }
 
     #[test]

@@ -185,6 +185,10 @@ macro_rules! option_table {
         pub struct SockOpts {
             /// The backend these options belong to (validation differs a little).
             pub backend: InetBackend,
+            /// `inet`: `{buffer, _}` was set on this socket, so `recbuf`
+            /// no longer raises it (inet_drv; an accepted socket starts
+            /// without it, see [`SockOpts::for_accepted`]).
+            pub(crate) buffer_set: bool,
             $(
                 #[doc = concat!("`{", stringify!($ferl), ", _}`.")]
                 $(#[doc = $fdoc])*
@@ -199,6 +203,7 @@ macro_rules! option_table {
                 let i = ix(backend);
                 SockOpts {
                     backend,
+                    buffer_set: false,
                     $($ferl: { let d: [$fty; 2] = per_backend!($fdef); d[i].clone() },)*
                 }
             }
@@ -221,6 +226,7 @@ macro_rules! option_table {
             /// `active` arithmetic is the caller's, through [`Active::set`].
             pub fn apply(&mut self, opt: &Opt) -> Result<bool> {
                 Self::validate(opt, self.backend)?;
+                self.couple_kernel(opt);
                 match opt {
                     $(Opt::$FV(v) => {
                         self.$ferl = v.clone();

@@ -17,13 +17,16 @@
 mod create;
 mod fd;
 mod generate;
+pub mod pktoptions;
 pub mod policy;
 mod sock_opts;
+mod spelling;
 pub mod spec;
 pub mod table;
 
-pub use create::CreateOpts;
+pub use create::{CreateOpts, Opening};
 pub use fd::Fd;
+pub use pktoptions::PktOption;
 pub use sock_opts::{Deliver, Mode, PACKET_SIZE_MAX};
 pub use table::{Opt, OptName, SockOpts, TypedOpts};
 

@@ -14,13 +14,19 @@
 //! | `getopts` of `high_watermark`, `high_msgq_watermark`, `low_msgq_watermark` | the value | left out |
 //! | `setopts` of an IPv6 option (`tclass`, ...) on IPv4 | `einval` | `enoprotoopt` (the kernel's) |
 //! | `getopts` of `{raw, _, _, Size}` | `einval` over 65522 bytes | left out for 0 or over 2^31 - 1 |
+//! | an option given twice in one `setopts` | the first value stays (applied from the end) | the last |
+//! | an option given twice to `listen`/`connect` | the last (applied from the end) | the last (in order) |
+//! | `{recbuf, N}` | raises `buffer` to N until `buffer` is set | `buffer` apart |
+//! | `low_watermark` | the output queue's | `SO_RCVLOWAT`; `high_watermark` does nothing |
+//! | `getopts(pktoptions)` on IPv6 | `[{tclass, T}]` | left out |
 //!
 //! Both leave out of `getopts` what the kernel cannot report for this
 //! socket (`tclass` on IPv4, `nodelay` on a `local` socket).
 
 use super::table;
-use super::{Opt, OptName, SockOpts};
+use super::{Opening, Opt, OptName, SockOpts};
 use crate::active::Active;
+use crate::addr::Family;
 use crate::backend::InetBackend;
 use crate::error::{Error, Result};
 use crate::sockopt;
@@ -103,11 +109,25 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
             o => {
                 if !opts.apply(o)? {
                     sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
+                } else {
+                    set_kernel_twin(fd, opts.backend, o)?;
                 }
                 Ok(false)
             }
         },
     }
+}
+
+/// Sets the kernel option a gen_tcp-level option also is on `backend`
+/// (`low_watermark` on `socket`: `SO_RCVLOWAT`), if any.
+pub(crate) fn set_kernel_twin(fd: BorrowedFd<'_>, backend: InetBackend, opt: &Opt) -> Result<()> {
+    if let (Some(name), Opt::LowWatermark(n)) = (opt.name(), opt) {
+        if let Some((level, option)) = super::sock_opts::kernel_twin(backend, &name) {
+            let n = i32::try_from(*n).unwrap_or(i32::MAX);
+            sockopt::set_raw(fd, level, option, &n.to_ne_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// `inet` answers `einval` where the kernel has no such option for the
@@ -122,9 +142,66 @@ pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error
     }
 }
 
+/// The order in which a backend applies a `setopts` list: `socket` in
+/// order; OTP 25's `inet` from the last element to the first, so that of
+/// an option given twice the FIRST value stays (`[{packet, 2}, {packet,
+/// tpkt}]` reads back 2) and couplings run backwards (`[{low_watermark,
+/// 9000}, {high_watermark, 100}]` leaves both at 9000).
+/// (No allocation: `setopts(S, [{active, once}])` is on a hot path.)
+fn in_setopts_order(backend: InetBackend, list: &[Opt]) -> impl Iterator<Item = &Opt> + '_ {
+    let n = list.len();
+    (0..n).map(move |i| match backend {
+        InetBackend::Inet => &list[n - 1 - i],
+        InetBackend::Socket => &list[i],
+    })
+}
+
+/// The order in which a backend applies the options of `listen` and
+/// `connect`: `socket` in order; OTP 25's `inet` keeps the LAST value of
+/// an option given twice (`[{high_watermark, 1}, {high_watermark, 100}]`
+/// is 100, coupled once) and applies them from the last to the first.
+pub fn in_create_order(backend: InetBackend, list: &[Opt]) -> Vec<&Opt> {
+    match backend {
+        InetBackend::Socket => list.iter().collect(),
+        InetBackend::Inet => {
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            for opt in list.iter().rev() {
+                match opt.name() {
+                    Some(name) if !matches!(name, OptName::Raw { .. }) => {
+                        if !seen.contains(&name) {
+                            seen.push(name);
+                            out.push(opt);
+                        }
+                    }
+                    _ => out.push(opt),
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The reason `listen`/`connect` answer when the kernel refuses `opt`
+/// (`e`) on a new socket: as `setopts` ([`kernel_refusal`]), except that
+/// OTP 25's `gen_tcp:connect` on `inet` turns `einval` into
+/// `exit(badarg)` (`tclass` on IPv4), and its `socket` backend refuses
+/// `ipv6_v6only` on IPv4 with `badarg` in `connect` (found by otp-diff,
+/// `options-ipv6-options-on-ipv4`).
+pub(crate) fn create_refusal(backend: InetBackend, opening: Opening, opt: &Opt, e: Error) -> Error {
+    let e = kernel_refusal(backend, opt, e);
+    match (backend, opening, opt, &e) {
+        (InetBackend::Inet, Opening::Connect, _, Error::Einval) => Error::Badarg,
+        (InetBackend::Socket, Opening::Connect, Opt::Ipv6V6only(_), Error::Posix(libc::ENOPROTOOPT)) => {
+            Error::Badarg
+        }
+        _ => e,
+    }
+}
+
 /// `inet:setopts/2` on a socket whose gen_tcp-level options are `opts` and
-/// whose descriptor is `fd`, in order, each checked before it changes
-/// anything. On error, `inet` keeps `opts` as they were; `socket` keeps
+/// whose descriptor is `fd`, in the backend's order
+/// (`in_setopts_order`), each checked before it changes anything. On error, `inet` keeps `opts` as they were; `socket` keeps
 /// the options applied before the bad one, as OTP does. The outcome
 /// counts what was applied either way.
 pub fn setopts(
@@ -136,7 +213,7 @@ pub fn setopts(
     let mut work = opts.clone();
     let mut outcome = SetOutcome::default();
     let mut committed = SetOutcome::default();
-    for opt in list {
+    for opt in in_setopts_order(opts.backend, list) {
         match apply_one(fd, local, &mut work, opt) {
             Ok(passive) => {
                 outcome.passive_message |= passive;
@@ -157,7 +234,7 @@ pub fn setopts(
 /// [`crate::open`] before the descriptor is bound or connected).
 pub fn initial(backend: InetBackend, list: &[Opt]) -> Result<SockOpts> {
     let mut o = SockOpts::defaults(backend);
-    for opt in list {
+    for opt in in_create_order(backend, list) {
         match opt {
             Opt::Active(a) => o.active = Active::False.set(*a)?.now,
             other => {
@@ -184,11 +261,25 @@ pub fn getopts(
             GetRule::Omit => continue,
             GetRule::Report => {}
         }
+        if let (Some(fd), Some((level, option))) =
+            (fd, super::sock_opts::kernel_twin(opts.backend, name))
+        {
+            if let (Ok(n), OptName::LowWatermark) = (sockopt::get_raw_int(fd, level, option), name) {
+                out.push(Opt::LowWatermark(n.max(0) as u32));
+                continue;
+            }
+        }
         if let Some(o) = opts.get(name) {
             out.push(o);
             continue;
         }
         match (name, fd) {
+            (OptName::Pktoptions, Some(fd)) if !local => match sockopt::pktoptions(fd) {
+                // OTP 25's socket backend leaves it out on IPv6.
+                Ok(Some((Family::Inet6, _))) if opts.backend == InetBackend::Socket => {}
+                Ok(Some((_, list))) => out.push(Opt::Pktoptions(list)),
+                Ok(None) | Err(_) => out.push(Opt::Pktoptions(Vec::new())),
+            },
             (OptName::Pktoptions, _) => out.push(Opt::Pktoptions(Vec::new())),
             (_, Some(fd)) => {
                 // What the kernel cannot report for this socket is left out.
@@ -222,6 +313,66 @@ mod tests {
             let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::Binary, Opt::Port(1)]);
             assert_eq!(r, Err(Error::Einval));
             assert_eq!(o.mode, mode_after, "{backend:?}");
+        }
+    }
+
+    /// OTP 25 (both found by otp-diff): inet applies a setopts list from
+    /// its end, so the first of two values stays; socket the last.
+    #[test]
+    fn an_option_given_twice_in_setopts() {
+        let s = sock();
+        for (backend, packet, size) in [
+            (InetBackend::Inet, crate::PacketType::Two, 10),
+            (InetBackend::Socket, crate::PacketType::Tpkt, 3),
+        ] {
+            let mut o = SockOpts::defaults(backend);
+            let list = [
+                Opt::Packet(crate::PacketType::Two),
+                Opt::Packet(crate::PacketType::Tpkt),
+                Opt::PacketSize(10),
+                Opt::PacketSize(3),
+            ];
+            setopts(s.as_fd(), false, &mut o, &list).1.unwrap();
+            assert_eq!((o.packet, o.packet_size), (packet, size), "{backend:?}");
+        }
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let list = [Opt::LowWatermark(9000), Opt::HighWatermark(100)];
+        setopts(s.as_fd(), false, &mut o, &list).1.unwrap();
+        assert_eq!((o.low_watermark, o.high_watermark), (9000, 9000));
+    }
+
+    /// At open, inet keeps the last value of each option, then applies
+    /// them from the end: `[{low_watermark, 9000}, {high_watermark, 100}]`
+    /// leaves 9000 and 9000, `[{high_watermark, 1}, {high_watermark, 100}]`
+    /// low 100, and `[{recbuf, 8192}, {buffer, 1000}]` buffer 1000.
+    #[test]
+    fn options_at_open_on_inet() {
+        let i = |l: &[Opt]| initial(InetBackend::Inet, l).unwrap();
+        let o = i(&[Opt::LowWatermark(9000), Opt::HighWatermark(100)]);
+        assert_eq!((o.low_watermark, o.high_watermark), (9000, 9000));
+        let o = i(&[Opt::HighWatermark(1), Opt::HighWatermark(100)]);
+        assert_eq!((o.low_watermark, o.high_watermark), (100, 100));
+        let o = i(&[Opt::Recbuf(8192), Opt::Buffer(1000)]);
+        assert_eq!(o.buffer, 1000);
+        let o = i(&[Opt::Buffer(1000), Opt::Recbuf(8192)]);
+        assert_eq!(o.buffer, 1000);
+        let o = i(&[Opt::Recbuf(65536)]);
+        assert_eq!(o.buffer, 65536);
+    }
+
+    /// OTP 25's socket backend: `low_watermark` is `SO_RCVLOWAT` (no
+    /// active message until that many bytes wait); inet's is its own.
+    #[test]
+    fn low_watermark_is_so_rcvlowat_on_socket_only() {
+        for (backend, kernel) in [(InetBackend::Inet, 1), (InetBackend::Socket, 65536)] {
+            let s = sock();
+            let mut o = SockOpts::defaults(backend);
+            let (_, r) = setopts(s.as_fd(), false, &mut o, &[Opt::LowWatermark(65536)]);
+            r.unwrap();
+            let lowat = sockopt::get_raw_int(s.as_fd(), libc::SOL_SOCKET, libc::SO_RCVLOWAT);
+            assert_eq!(lowat, Ok(kernel), "{backend:?}");
+            let got = getopts(Some(s.as_fd()), false, &o, &[OptName::LowWatermark]);
+            assert_eq!(got, Ok(vec![Opt::LowWatermark(65536)]), "{backend:?}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! The options gen_tcp itself interprets, per socket: their value types,
 //! the checks and couplings the table names, and what framing needs.
 
-use super::SockOpts;
+use super::{Opt, OptName, SockOpts};
 use crate::active::Active;
 use crate::backend::InetBackend;
 use crate::error::{Error, Result};
@@ -56,14 +56,32 @@ pub(super) fn buffer_at_least_one(o: &mut SockOpts) {
     o.buffer = o.buffer.max(1);
 }
 
-/// As inet_drv: lowering `high_watermark` under `low_watermark` lowers it too.
+/// As inet_drv: lowering `high_watermark` under `low_watermark` lowers it
+/// too. Not on `socket`, where `low_watermark` is the kernel's
+/// `SO_RCVLOWAT` and `high_watermark` does nothing.
 pub(super) fn low_follows_high(o: &mut SockOpts) {
-    o.low_watermark = o.low_watermark.min(o.high_watermark);
+    if o.backend == InetBackend::Inet {
+        o.low_watermark = o.low_watermark.min(o.high_watermark);
+    }
 }
 
-/// As inet_drv: raising `low_watermark` over `high_watermark` raises it too.
+/// As inet_drv: raising `low_watermark` over `high_watermark` raises it
+/// too (`inet` only, as [`low_follows_high`]).
 pub(super) fn high_follows_low(o: &mut SockOpts) {
-    o.high_watermark = o.high_watermark.max(o.low_watermark);
+    if o.backend == InetBackend::Inet {
+        o.high_watermark = o.high_watermark.max(o.low_watermark);
+    }
+}
+
+/// The kernel option a gen_tcp-level option also is on `backend`: on
+/// OTP 25's `socket` backend `low_watermark` is `SO_RCVLOWAT`
+/// (gen_tcp_socket maps it to `{socket, rcvlowat}`): set with it, and
+/// read back from the kernel, which clamps it.
+pub(crate) fn kernel_twin(backend: InetBackend, name: &OptName) -> Option<(i32, i32)> {
+    match (backend, name) {
+        (InetBackend::Socket, OptName::LowWatermark) => Some((libc::SOL_SOCKET, libc::SO_RCVLOWAT)),
+        _ => None,
+    }
 }
 
 /// The message-queue pair keeps low at most high, as the output pair does.
@@ -77,6 +95,31 @@ pub(super) fn msgq_high_follows_low(o: &mut SockOpts) {
 }
 
 impl SockOpts {
+    /// What a gen_tcp-level option follows when a kernel option is set:
+    /// on `inet`, `{recbuf, N}` raises `buffer` to N until `buffer` is set
+    /// on the socket (inet_drv: "make sure we have bufsz >= SO_RCVBUF";
+    /// OTP 25 then leaves an explicitly set buffer alone).
+    pub(super) fn couple_kernel(&mut self, opt: &Opt) {
+        if self.backend != InetBackend::Inet {
+            return;
+        }
+        match opt {
+            Opt::Recbuf(n) if !self.buffer_set => self.buffer = self.buffer.max(*n),
+            Opt::Buffer(_) => self.buffer_set = true,
+            _ => {}
+        }
+    }
+
+    /// The options a socket accepted on a listen socket with these
+    /// options starts with: the same, but an explicit `buffer` is the
+    /// listen socket's, not the new one's (`recbuf` raises it again).
+    pub fn for_accepted(&self) -> SockOpts {
+        SockOpts {
+            buffer_set: false,
+            ..self.clone()
+        }
+    }
+
     /// The answer to `recv(S, Length)` with a `Length` no read may ask
     /// for: in raw mode, over 64 MiB (`TCP_MAX_PACKET_SIZE`) is
     /// `{error, enomem}`, as OTP 25's `inet` answers (its `socket` backend
@@ -110,7 +153,6 @@ impl SockOpts {
 mod tests {
     use super::*;
     use crate::backend::InetBackend;
-    use crate::options::{Opt, OptName};
 
     #[test]
     fn watermarks_keep_low_at_most_high() {
@@ -119,6 +161,30 @@ mod tests {
         assert_eq!((o.low_watermark, o.high_watermark), (10_000, 10_000));
         o.apply(&Opt::HighWatermark(100)).unwrap();
         assert_eq!((o.low_watermark, o.high_watermark), (100, 100));
+        // socket: low_watermark is SO_RCVLOWAT, high_watermark does nothing.
+        let mut s = SockOpts::defaults(InetBackend::Socket);
+        s.apply(&Opt::LowWatermark(9000)).unwrap();
+        s.apply(&Opt::HighWatermark(100)).unwrap();
+        assert_eq!(s.low_watermark, 9000);
+    }
+
+    /// OTP 25's inet: `recbuf` raises `buffer` (never lowers it) until
+    /// `buffer` is set explicitly; the socket backend keeps them apart.
+    #[test]
+    fn recbuf_raises_buffer_on_inet_until_buffer_is_set() {
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        o.apply(&Opt::Recbuf(4096)).unwrap();
+        o.apply(&Opt::Recbuf(2000)).unwrap();
+        assert_eq!(o.buffer, 4096);
+        o.apply(&Opt::Buffer(100)).unwrap();
+        o.apply(&Opt::Recbuf(8000)).unwrap();
+        assert_eq!(o.buffer, 100);
+        let mut accepted = o.for_accepted();
+        accepted.apply(&Opt::Recbuf(5000)).unwrap();
+        assert_eq!(accepted.buffer, 5000);
+        let mut s = SockOpts::defaults(InetBackend::Socket);
+        s.apply(&Opt::Recbuf(65536)).unwrap();
+        assert_eq!(s.buffer, 8192);
     }
 
     #[test]

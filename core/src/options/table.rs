@@ -167,8 +167,10 @@ option_table! {
             /// The option value as bytes.
             value: Vec<u8>,
         },
-        /// `{pktoptions, Data}`: only ever returned by `getopts`.
-        Pktoptions(Vec<u8>),
+        /// `{pktoptions, List}`: only ever returned by `getopts`: the
+        /// control data the kernel keeps for the socket, decoded
+        /// ([`super::pktoptions`]).
+        Pktoptions(Vec<super::pktoptions::PktOption>),
     }
     special_names {
         /// `{raw, Protocol, OptionNum, ValueSize}`: read at most `size` bytes.
