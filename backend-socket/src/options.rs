@@ -1,10 +1,12 @@
 //! `setopts` and `getopts` on this backend. The rules where OTP's
 //! backends differ live once, in core's
 //! [`policy`]; what is this backend's own:
-//! once the peer has closed, `getopts` is `einval`, and once
-//! `{tcp_closed, S}` was sent, `setopts` is `einval` (OTP 25, both).
+//! once reading is over (the stream ended, or our own `shutdown(read)`),
+//! `active` can neither be set nor read back (`einval`), and once a failed
+//! read closed the socket every option is `einval` (OTP 25).
 
 use crate::port::SocketPort;
+use crate::state::Phase;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::{Error, Message, Opt, OptName, Result};
 use std::os::fd::AsFd;
@@ -15,7 +17,11 @@ use std::os::fd::AsFd;
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     port.live()?;
     let mut st = port.state.lock();
-    if st.closed_reported {
+    // Closed by a failed read: `einval` (OTP 25). Once reading is over
+    // (the stream ended, or our own `shutdown(read)`), `active` can no
+    // longer be set; other options can.
+    let sets_active = opts.iter().any(|o| matches!(o, Opt::Active(_)));
+    if st.phase == Phase::Closed || (sets_active && st.read_closed()) {
         return Err(Error::Einval);
     }
     let old_packet = st.opts.packet;
@@ -44,9 +50,11 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
 pub fn getopts(port: &SocketPort, names: &[OptName]) -> Result<Vec<Opt>> {
     port.live()?;
     let st = port.state.lock();
-    // OTP 25's `socket` backend answers `einval` once the peer has closed
-    // (docs/otp-answers.md, Q15).
-    if matches!(st.phase, crate::state::Phase::PeerClosed(_)) {
+    // OTP 25's `socket` backend answers `einval` for `active` once reading
+    // is over (the peer closed, docs/otp-answers.md Q15, or our own
+    // `shutdown(read)`), and for every option once a failed read closed it.
+    let gets_active = names.contains(&OptName::Active);
+    if st.phase == Phase::Closed || (gets_active && st.read_closed()) {
         return Err(Error::Einval);
     }
     policy::getopts(Some(port.fd.as_fd()), port.fd.is_local(), &st.opts, names)
