@@ -106,8 +106,17 @@ impl SocketPort {
     pub(crate) fn activate(&self, st: &mut State) {
         crate::active::deliver_buffered(self, st);
         if st.want().read {
+            // A socket the poller has never seen: its readiness is not
+            // known yet, so read it now, as OTP's socket backend does when
+            // it turns active (a reset already there is reported before
+            // `setopts` returns, and a `recv` after it answers `closed`).
+            let fresh = !st.reg.is_registered();
             if let Err(reason) = self.serve(st) {
                 self.fail(st, reason);
+            } else if fresh && pump(self, st, READS_PER_TURN) == Pumped::More {
+                if let Err(reason) = st.reg.rearm(&self.fd) {
+                    self.fail(st, reason);
+                }
             }
         } else {
             // Passive again already: it lives on its user handles alone.

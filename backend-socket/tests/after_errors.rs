@@ -132,3 +132,26 @@ fn shutdown_remembers_what_was_shut() {
     s.port().shutdown(Shutdown::ReadWrite).unwrap();
     assert_eq!(s.port().shutdown(Shutdown::Write), Err(ENOTCONN));
 }
+
+/// Waits (bounded) until the kernel reports `s` readable: the reset came.
+fn wait_readable(s: &Socket) {
+    use std::os::fd::{AsFd, AsRawFd};
+    let mut p = libc::pollfd {
+        fd: s.as_fd().as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let n = unsafe { libc::poll(&mut p, 1, 3000) };
+    assert_eq!(n, 1, "the reset never came");
+}
+
+#[test]
+fn turning_active_reads_at_once_so_a_reset_already_there_is_reported() {
+    let c = reset_pair(&[], b"");
+    wait_readable(&c);
+    c.port().setopts(&[Opt::Active(Active::True)]).unwrap();
+    // The reset was read before setopts returned: the socket is closed.
+    assert_eq!(c.recv(0, T), Err(Error::Closed));
+    assert!(matches!(receive_from(&c, T), Some(Message::TcpClosed(_))));
+}
