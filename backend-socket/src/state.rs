@@ -103,8 +103,9 @@ impl State {
     }
 
     /// If the stream has ended, the reason to report now: its own once,
-    /// then `closed`. A stream that ended with a read error closes the
-    /// socket once its reason is reported (OTP 25 closes it then).
+    /// then `closed`. Once reported, reading is over as after our own
+    /// `shutdown(read)`; a stream that ended with a read error closes the
+    /// socket then (OTP 25 closes it).
     pub fn ended(&mut self) -> Option<Error> {
         let reason = match &mut self.phase {
             Phase::PeerClosed(reason) => std::mem::replace(reason, Error::Closed),
@@ -112,6 +113,11 @@ impl State {
         };
         if self.failed {
             self.phase = Phase::Closed;
+        }
+        // OTP's `closed_read` state: a later `shutdown(read)` is `ok`,
+        // `shutdown(read_write)` `enotconn`.
+        if self.shut == Shut::Open {
+            self.shut = Shut::Read;
         }
         Some(reason)
     }

@@ -81,6 +81,9 @@ fn a_clean_end_of_stream_keeps_the_socket_open() {
         c.port().getopts(&[OptName::SendTimeout]),
         Ok(vec![Opt::SendTimeout(None)])
     );
+    // Reading is over, as after our own shutdown(read).
+    c.port().shutdown(Shutdown::Read).unwrap();
+    assert_eq!(c.port().shutdown(Shutdown::ReadWrite), Err(ENOTCONN));
 }
 
 #[test]
