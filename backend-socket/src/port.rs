@@ -113,7 +113,7 @@ impl SocketPort {
             let fresh = !st.reg.is_registered();
             if let Err(reason) = self.serve(st) {
                 self.fail(st, reason);
-            } else if fresh && pump(self, st, READS_PER_TURN) == Pumped::More {
+            } else if fresh && self.read_now(st) {
                 if let Err(reason) = st.reg.rearm(&self.fd) {
                     self.fail(st, reason);
                 }
@@ -123,6 +123,34 @@ impl SocketPort {
             let want = st.want();
             st.reg.settle(want);
         }
+    }
+
+    /// Reads what the kernel holds, delivering as it goes, until it
+    /// answers `EAGAIN`, the stream ends or the socket is no longer
+    /// active: what OTP's socket backend does when a socket turns active
+    /// (a short read does not stop it, so bytes followed by a reset are
+    /// both reported). True if it stopped with bytes maybe left.
+    fn read_now(&self, st: &mut State) -> bool {
+        for _ in 0..READS_PER_TURN {
+            if !crate::active::deliver_buffered(self, st) || st.phase != Phase::Connected {
+                return false;
+            }
+            let want = st.inbound.want(&st.opts, 0);
+            match st.inbound.fill_from(&self.fd, want) {
+                Ok(0) => {
+                    st.end_of_stream(None);
+                }
+                Ok(n) => self.counters.received(n),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    st.reg.drained();
+                    return false;
+                }
+                Err(e) => {
+                    st.end_of_stream(Some(&e));
+                }
+            }
+        }
+        crate::active::deliver_buffered(self, st)
     }
 
     /// Reading the socket failed with `reason` (as a read error would).

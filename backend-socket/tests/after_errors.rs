@@ -158,3 +158,16 @@ fn turning_active_reads_at_once_so_a_reset_already_there_is_reported() {
     assert_eq!(c.recv(0, T), Err(Error::Closed));
     assert!(matches!(receive_from(&c, T), Some(Message::TcpClosed(_))));
 }
+
+#[test]
+fn turning_active_reads_past_a_short_read_to_the_reset_behind_it() {
+    let c = reset_pair(&[], b"e");
+    wait_readable(&c);
+    c.port().setopts(&[Opt::Active(Active::N(3))]).unwrap();
+    assert_eq!(c.recv(0, T), Err(Error::Closed));
+    match receive_from(&c, T) {
+        Some(Message::Tcp(_, d)) => assert_eq!(d.to_vec(), b"e"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(receive_from(&c, T), Some(Message::TcpClosed(_))));
+}
