@@ -7,7 +7,7 @@ use common::{pair, T};
 use gen_tcp_core::port::SocketExt;
 use gen_tcp_core::process::{receive_from, Message};
 use gen_tcp_core::stats::Stat;
-use gen_tcp_core::{Active, Error, Opt, OptName, Shutdown, Socket};
+use gen_tcp_core::{Active, Error, Opt, OptName, PacketType, Shutdown, Socket};
 use std::time::Duration;
 
 const QUIET: Option<Duration> = Some(Duration::from_millis(50));
@@ -104,6 +104,10 @@ fn after_our_shutdown_read_recv_answers_closed_even_with_bytes() {
         s.port().setopts(&[Opt::Active(Active::True)]),
         Err(Error::Einval)
     );
+    // The reader's other options too; `packet` is not one of them.
+    assert_eq!(s.port().getopts(&[OptName::Header]), Err(Error::Einval));
+    assert_eq!(s.port().setopts(&[Opt::List]), Err(Error::Einval));
+    s.port().setopts(&[Opt::Packet(PacketType::Two)]).unwrap();
 }
 
 #[test]
