@@ -73,7 +73,8 @@ fn send_within(
     deadline: Option<std::time::Instant>,
 ) -> (usize, Option<io::Error>) {
     let mut sent = 0;
-    loop {
+    // (An empty frame is sent at once, without a system call.)
+    while sent < frame.len() {
         // Only a write that took everything, or failed, ends the loop
         // before the wait: a partial one waits for room, as `EAGAIN` does.
         match port.fd.send_frame(frame, sent, Block::No) {
@@ -87,6 +88,7 @@ fn send_within(
             return (sent, Some(e.into()));
         }
     }
+    (sent, None)
 }
 
 fn gave_up(port: &SocketPort, rest: Bytes, close: bool) -> Error {

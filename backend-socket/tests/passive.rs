@@ -153,6 +153,14 @@ fn send_timeout_leaves_the_kernel_buffer_full() {
 }
 
 #[test]
+fn an_empty_send_with_a_send_timeout_is_ok() {
+    let (c, s) = pair(&[Opt::SendTimeout(Some(Duration::from_millis(50)))], &[]);
+    c.send("").unwrap();
+    c.send("x").unwrap();
+    assert_eq!(s.recv(0, T).unwrap(), b"x");
+}
+
+#[test]
 fn send_timeout_close_closes() {
     let client = [
         Opt::Sndbuf(4096),
