@@ -7,7 +7,7 @@
 //! that calls `setopts`, so it never reads at the same time as `recv`.
 
 use crate::port::SocketPort;
-use crate::state::{Phase, State};
+use crate::state::{Phase, Shut, State};
 use gen_tcp_core::deliver::deliver_packets;
 use gen_tcp_core::inbound::MIN_READ;
 use gen_tcp_core::{Active, Error, Message};
@@ -27,7 +27,11 @@ pub enum Pumped {
 /// has ended, the closing messages. Returns true if the socket is still
 /// active and connected (so reading should go on).
 pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
-    if st.closed_reported || !matches!(st.phase, Phase::Connected | Phase::PeerClosed(_)) {
+    // After our own `shutdown(read)` nothing more is delivered (OTP 25).
+    if st.closed_reported
+        || st.shut != Shut::Open
+        || !matches!(st.phase, Phase::Connected | Phase::PeerClosed(_))
+    {
         return false;
     }
     let Some(socket) = port.handle() else {

@@ -7,7 +7,7 @@
 //! frames never interleave and two readers never split a packet.
 
 use crate::active::{pump, Pumped};
-use crate::state::{Phase, State};
+use crate::state::{Phase, Shut, State};
 use crate::{options, poller};
 use bytes::Bytes;
 use gen_tcp_core::open;
@@ -106,14 +106,51 @@ impl SocketPort {
     pub(crate) fn activate(&self, st: &mut State) {
         crate::active::deliver_buffered(self, st);
         if st.want().read {
+            // A socket the poller has never seen: its readiness is not
+            // known yet, so read it now, as OTP's socket backend does when
+            // it turns active (a reset already there is reported before
+            // `setopts` returns, and a `recv` after it answers `closed`).
+            let fresh = !st.reg.is_registered();
             if let Err(reason) = self.serve(st) {
                 self.fail(st, reason);
+            } else if fresh && self.read_now(st) {
+                if let Err(reason) = st.reg.rearm(&self.fd) {
+                    self.fail(st, reason);
+                }
             }
         } else {
             // Passive again already: it lives on its user handles alone.
             let want = st.want();
             st.reg.settle(want);
         }
+    }
+
+    /// Reads what the kernel holds, delivering as it goes, until it
+    /// answers `EAGAIN`, the stream ends or the socket is no longer
+    /// active: what OTP's socket backend does when a socket turns active
+    /// (a short read does not stop it, so bytes followed by a reset are
+    /// both reported). True if it stopped with bytes maybe left.
+    fn read_now(&self, st: &mut State) -> bool {
+        for _ in 0..READS_PER_TURN {
+            if !crate::active::deliver_buffered(self, st) || st.phase != Phase::Connected {
+                return false;
+            }
+            let want = st.inbound.want(&st.opts, 0);
+            match st.inbound.fill_from(&self.fd, want) {
+                Ok(0) => {
+                    st.end_of_stream(None);
+                }
+                Ok(n) => self.counters.received(n),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    st.reg.drained();
+                    return false;
+                }
+                Err(e) => {
+                    st.end_of_stream(Some(&e));
+                }
+            }
+        }
+        crate::active::deliver_buffered(self, st)
     }
 
     /// Reading the socket failed with `reason` (as a read error would).
@@ -183,16 +220,34 @@ impl Port for SocketPort {
         Ok(())
     }
 
+    /// `shutdown/2` as OTP 25's socket backend answers it: `read` and
+    /// `read_write` move the socket to a state where reading is over
+    /// (`recv` answers `closed`, no active message comes, `active` can no
+    /// longer be set); a shutdown of what is already shut answers `ok`
+    /// when it is the same `how` and `enotconn` otherwise, without a
+    /// system call. The state lock is held across shutdown(2), so the
+    /// poller never reads the end of stream our own `shutdown(read)` makes.
     fn shutdown(&self, how: gen_tcp_core::Shutdown) -> Result<()> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(Error::Closed);
-        }
-        // OTP answers `enotconn` for a listen socket without calling
-        // shutdown(2), which would stop the listener.
-        if self.state.lock().phase == Phase::Listening {
-            return Err(Error::Posix(libc::ENOTCONN));
-        }
-        self.fd.shutdown(how)
+        use gen_tcp_core::Shutdown as How;
+        self.live()?;
+        let mut st = self.state.lock();
+        let enotconn = Err(Error::Posix(libc::ENOTCONN));
+        let next = match (st.phase.clone(), st.shut, how) {
+            (Phase::Closed, _, _) => return Err(Error::Closed),
+            // Without shutdown(2), which would stop the listener.
+            (Phase::Listening, _, _) => return enotconn,
+            (_, Shut::Open, How::Write) => Shut::Open,
+            (_, Shut::Open, How::Read) => Shut::Read,
+            (_, Shut::Read, How::Read) | (_, Shut::ReadWrite, How::ReadWrite) => return Ok(()),
+            (_, Shut::Read, How::Write) | (_, Shut::Open, How::ReadWrite) => Shut::ReadWrite,
+            (_, Shut::Read, How::ReadWrite) | (_, Shut::ReadWrite, _) => return enotconn,
+        };
+        self.fd.shutdown(how)?;
+        st.shut = next;
+        // Reading over: the poller lets the socket go.
+        let want = st.want();
+        st.reg.settle(want);
+        Ok(())
     }
 
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
@@ -204,17 +259,17 @@ impl Port for SocketPort {
     }
 
     fn peername(&self) -> Result<SockAddr> {
-        self.live()?;
+        self.usable()?;
         self.fd.peername()
     }
 
     fn sockname(&self) -> Result<SockAddr> {
-        self.live()?;
+        self.usable()?;
         self.fd.sockname()
     }
 
     fn getstat(&self, stats: &[Stat]) -> Result<Vec<(Stat, u64)>> {
-        self.live()?;
+        self.usable()?;
         // Nothing is ever queued on this backend: `send` returns when the
         // kernel has every byte.
         Ok(self.counters.report(stats, 0))
@@ -294,5 +349,16 @@ impl SocketPort {
         } else {
             Ok(())
         }
+    }
+
+    /// `closed` once closed, by `close/1` or because a read failed and
+    /// was reported (OTP 25 closes the socket then: `getstat`,
+    /// `sockname`, `peername`, `shutdown` and `send` answer `closed`).
+    pub(crate) fn usable(&self) -> Result<()> {
+        self.live()?;
+        if self.state.lock().phase == Phase::Closed {
+            return Err(Error::Closed);
+        }
+        Ok(())
     }
 }

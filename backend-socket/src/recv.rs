@@ -10,7 +10,7 @@
 //! with a frame it never finishes does not keep `recv` past it.
 
 use crate::port::SocketPort;
-use crate::state::{Phase, State};
+use crate::state::{Phase, Shut, State};
 use gen_tcp_core::descriptor::{Block, SCRATCH};
 use gen_tcp_core::sys::{self, Wait};
 use gen_tcp_core::{Data, Error, PacketType, Result};
@@ -38,6 +38,11 @@ fn reader<'a>(port: &'a SocketPort, deadline: Option<Instant>) -> Result<MutexGu
 /// Checks that a passive read may run now.
 fn check(port: &SocketPort, st: &State) -> Result<()> {
     port.check_connected(st)?;
+    // After our own `shutdown(read)`, OTP 25 answers `closed`, even with
+    // bytes buffered or in the kernel.
+    if st.shut != Shut::Open {
+        return Err(Error::Closed);
+    }
     if st.opts.active.is_active() && st.phase == Phase::Connected {
         return Err(Error::Einval);
     }

@@ -16,8 +16,23 @@ pub enum Phase {
     /// The peer ended the stream (or reset it): what is buffered can still
     /// be received, then the reason is reported; after that, `closed`.
     PeerClosed(Error),
-    /// `close/1` was called.
+    /// `close/1` was called, or the reader's error was reported: OTP 25
+    /// closes a socket whose read failed (a reset), so every call answers
+    /// `closed` then (`setopts`/`getopts`: `einval`).
     Closed,
+}
+
+/// What our own `shutdown/2` has shut so far, as OTP 25's socket backend
+/// tracks it (its `closed_read` and `closed_read_write` states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shut {
+    /// Nothing, or only the write side (`shutdown(write)` changes no state).
+    Open,
+    /// `shutdown(read)`: reading is over (`recv` answers `closed`, no
+    /// active message comes) and `active` can no longer be set or read.
+    Read,
+    /// `shutdown(read_write)`, or `read` then `write`.
+    ReadWrite,
 }
 
 /// Everything a socket's lock guards.
@@ -35,9 +50,14 @@ pub struct State {
     /// poller must not read meanwhile (its bytes would overtake that
     /// `recv`'s); that `recv` hands the socket over when it returns.
     pub blocked_reader: bool,
-    /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
-    /// then answers `einval`, as OTP does (both backends).
+    /// True once `{tcp_closed, S}` was sent: it is sent once, and `active`
+    /// can then no longer be set (`einval`), as in OTP.
     pub closed_reported: bool,
+    /// What our own `shutdown` shut.
+    pub shut: Shut,
+    /// The stream ended with a read error (a reset), not a clean end:
+    /// once its reason is reported, the socket is closed, as in OTP.
+    pub failed: bool,
 }
 
 impl State {
@@ -50,6 +70,8 @@ impl State {
             reg: Registration::new(),
             blocked_reader: false,
             closed_reported: false,
+            shut: Shut::Open,
+            failed: false,
         }
     }
 
@@ -57,7 +79,10 @@ impl State {
     /// records it and gives the reason to report. Later calls see `closed`.
     pub fn end_of_stream(&mut self, err: Option<&std::io::Error>) -> Error {
         let reason = match err {
-            Some(e) => io_reason(e, self.opts.show_econnreset),
+            Some(e) => {
+                self.failed = true;
+                io_reason(e, self.opts.show_econnreset)
+            }
             None => self.end_reason(),
         };
         self.phase = Phase::PeerClosed(reason.clone());
@@ -71,18 +96,39 @@ impl State {
             read: self.opts.active.is_active()
                 && self.phase == Phase::Connected
                 && !self.closed_reported
+                && self.shut == Shut::Open
                 && !self.blocked_reader,
             write: false,
         }
     }
 
     /// If the stream has ended, the reason to report now: its own once,
-    /// then `closed`.
+    /// then `closed`. Once reported, reading is over as after our own
+    /// `shutdown(read)`; a stream that ended with a read error closes the
+    /// socket then (OTP 25 closes it).
     pub fn ended(&mut self) -> Option<Error> {
-        match &mut self.phase {
-            Phase::PeerClosed(reason) => Some(std::mem::replace(reason, Error::Closed)),
-            _ => None,
+        let reason = match &mut self.phase {
+            Phase::PeerClosed(reason) => std::mem::replace(reason, Error::Closed),
+            _ => return None,
+        };
+        if self.failed {
+            self.phase = Phase::Closed;
         }
+        // OTP's `closed_read` state: a later `shutdown(read)` is `ok`,
+        // `shutdown(read_write)` `enotconn`.
+        if self.shut == Shut::Open {
+            self.shut = Shut::Read;
+        }
+        Some(reason)
+    }
+
+    /// True once reading is over for OTP's state machine: our own
+    /// `shutdown(read)`, or the end of the stream. `active` can then no
+    /// longer be set (`einval`) nor read back (`einval`).
+    pub fn read_closed(&self) -> bool {
+        self.shut != Shut::Open
+            || self.closed_reported
+            || matches!(self.phase, Phase::PeerClosed(_))
     }
 
     /// The reason reported once the stream has ended. OTP 25's `socket`

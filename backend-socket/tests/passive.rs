@@ -117,6 +117,49 @@ fn send_timeout_returns_exactly_the_unsent_rest() {
     );
 }
 
+/// OTP's socket NIF takes a partial write as a full kernel buffer and
+/// waits for room before writing again: a send that timed out leaves the
+/// buffer full, so a small send right after it times out with all its
+/// bytes (the kernel took none), and the peer reads exactly what the two
+/// sends did not give back.
+#[test]
+fn send_timeout_leaves_the_kernel_buffer_full() {
+    let client = [
+        Opt::Sndbuf(4096),
+        Opt::SendTimeout(Some(Duration::from_millis(50))),
+    ];
+    let (c, s) = pair(&client, &[Opt::Recbuf(4096)]);
+    let total = 100_000;
+    let rest = match c.send(vec![5u8; total]) {
+        Err(Error::TimeoutRest(rest)) => rest,
+        other => panic!("{other:?}"),
+    };
+    assert!(!rest.is_empty() && rest.len() < total);
+    match c.send("hijklmn") {
+        Err(Error::TimeoutRest(r)) => assert_eq!(r, &b"hijklmn"[..]),
+        other => panic!("{other:?}"),
+    }
+    let mut got = 0;
+    while got < total - rest.len() {
+        let p = s.recv(0, T).unwrap().into_bytes();
+        assert!(p.iter().all(|&b| b == 5));
+        got += p.len();
+    }
+    assert_eq!(got + rest.len(), total);
+    assert_eq!(
+        s.recv(0, Some(Duration::from_millis(50))),
+        Err(Error::Timeout)
+    );
+}
+
+#[test]
+fn an_empty_send_with_a_send_timeout_is_ok() {
+    let (c, s) = pair(&[Opt::SendTimeout(Some(Duration::from_millis(50)))], &[]);
+    c.send("").unwrap();
+    c.send("x").unwrap();
+    assert_eq!(s.recv(0, T).unwrap(), b"x");
+}
+
 #[test]
 fn send_timeout_close_closes() {
     let client = [
