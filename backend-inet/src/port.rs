@@ -340,7 +340,7 @@ impl Port for InetPort {
         if inner.opts.packet != old_packet {
             inner.inbound.packet_changed();
         }
-        if outcome.passive_message {
+        for _ in 0..outcome.passive_messages {
             self.tell_owner(Message::TcpPassive);
         }
         // Turning passive needs no system call: the socket stays

@@ -10,8 +10,10 @@ use gen_tcp_core::{Error, Message, Opt, OptName, Result};
 use std::os::fd::AsFd;
 
 /// `inet:setopts/2`: a change of `packet` resets the HTTP sub-state; an
-/// `{active, N}` that brings the counter to 0 sends `{tcp_passive, S}` at
-/// once; turning active delivers what is buffered and wakes the poller.
+/// `{active, N}` that brings the counter to 0, or `{active, false}` that
+/// ends an `{active, N}`, sends `{tcp_passive, S}` at once (on a listen
+/// socket too); turning active delivers what is buffered and wakes the
+/// poller.
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     port.live()?;
     let mut st = port.state.lock();
@@ -25,9 +27,9 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     if st.opts.packet != old_packet {
         st.inbound.packet_changed();
     }
-    if outcome.passive_message {
-        if let Some(s) = port.handle() {
-            port.owner.deliver(Message::TcpPassive(s));
+    if let Some(s) = port.handle() {
+        for _ in 0..outcome.passive_messages {
+            port.owner.deliver(Message::TcpPassive(s.clone()));
         }
     }
     if st.opts.active.is_active() {
