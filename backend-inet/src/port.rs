@@ -10,7 +10,7 @@ use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::observe::Status;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
-use gen_tcp_core::process::Message;
+use gen_tcp_core::process::{receive_match, Message};
 use gen_tcp_core::reactor::{Event, Registration, Served, Source, Turn, Want};
 use gen_tcp_core::{
     sys, Counters, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
@@ -64,6 +64,9 @@ pub(crate) struct InetPort {
     /// True while a `recv` runs: a second one at the same time answers
     /// `ealready`, as `inet_drv` does (docs/otp-answers.md, Q3 j).
     pub(crate) reading: AtomicBool,
+    /// Set once the owner was sent `{tcp_closed, S}`: `close` then looks
+    /// for one in the caller's mailbox (and only then).
+    told_closed: AtomicBool,
     me: Weak<InetPort>,
 }
 
@@ -88,6 +91,7 @@ impl InetPort {
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
+            told_closed: AtomicBool::new(false),
             me: me.clone(),
         });
         let mut inner = port.inner.lock();
@@ -110,7 +114,11 @@ impl InetPort {
     /// Sends `msg(socket)` to the owner.
     pub(crate) fn tell_owner(&self, msg: impl FnOnce(Socket) -> Message) {
         if let Some(s) = self.handle() {
-            self.owner.deliver(msg(s));
+            let msg = msg(s);
+            if matches!(msg, Message::TcpClosed(_)) {
+                self.told_closed.store(true, Ordering::Release);
+            }
+            self.owner.deliver(msg);
         }
     }
 
@@ -298,8 +306,17 @@ impl Port for InetPort {
     /// every byte, then end of stream, and the caller waits for it, giving
     /// up (closing anyway) when [`CLOSE_PROGRESS`] passes with no byte
     /// written. OTP 25 was seen to block as long as the peer reads.
+    ///
+    /// Then, as `inet:tcp_close/1`, one `{tcp_closed, S}` waiting in the
+    /// caller's mailbox is taken out (the caller's, whether it owns the
+    /// socket or not); the `socket` backend leaves it.
     fn close(&self) -> Result<()> {
-        self.close_with(true)
+        let closed = self.close_with(true);
+        if self.told_closed.load(Ordering::Acquire) {
+            let this = |m: &Message| matches!(m, Message::TcpClosed(s) if s.id() == self.id);
+            let _ = receive_match(this, Some(Duration::ZERO));
+        }
+        closed
     }
 
     /// The owner ended: as a port closed by its owner's exit, the queue is
