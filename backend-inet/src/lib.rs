@@ -60,7 +60,10 @@ use std::time::Duration;
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let fd = Descriptor::listening(open::listen(port, c)?, c)?;
-    Ok(deliver::opened(listener::ListenPort::start(fd, opts), &c.opts))
+    Ok(deliver::opened(
+        listener::ListenPort::start(fd, opts),
+        &c.opts,
+    ))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
