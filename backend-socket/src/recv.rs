@@ -35,6 +35,33 @@ fn reader<'a>(port: &'a SocketPort, deadline: Option<Instant>) -> Result<MutexGu
     }
 }
 
+/// A `recv` that waits: from its start the socket delivers nothing
+/// actively (the poller does not read it), so that if it turns active
+/// meanwhile this `recv` still gets the next packet, as OTP 25's
+/// `socket` backend serves a waiting `recv` first. When the `recv` ends,
+/// an active socket delivers what is buffered and is read by the poller.
+struct Waiting<'a>(&'a SocketPort);
+
+impl<'a> Waiting<'a> {
+    /// `einval` if the socket is active now (a `recv` on an active socket).
+    fn begin(port: &'a SocketPort) -> Result<Waiting<'a>> {
+        let mut st = port.state.lock();
+        check(port, &st)?;
+        st.recv_waiting = true;
+        Ok(Waiting(port))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut st = self.0.state.lock();
+        st.recv_waiting = false;
+        if st.opts.active.is_active() {
+            self.0.activate(&mut st);
+        }
+    }
+}
+
 /// Checks that a passive read may run now.
 fn check(port: &SocketPort, st: &State) -> Result<()> {
     port.check_connected(st)?;
@@ -79,7 +106,8 @@ fn blocking<'a, T>(
 /// Runs `attempt` under the state lock until it is done, getting more
 /// bytes between attempts: with a blocking `recv` when there is no
 /// deadline and the bytes fit the scratch buffer, else by waiting for
-/// the descriptor to be readable (`attempt` reads itself then).
+/// the descriptor to be readable (`attempt` reads itself then). The
+/// socket is checked passive once, at the start ([`Waiting`]).
 fn drive<T>(
     port: &SocketPort,
     timeout: Option<Duration>,
@@ -87,6 +115,7 @@ fn drive<T>(
 ) -> Result<T> {
     let deadline = sys::deadline(timeout);
     let _reader = reader(port, deadline)?;
+    let _waiting = Waiting::begin(port)?;
     // Bytes came in the last attempt and are not decoded yet: the next
     // attempt decodes them before the deadline counts (so `recv(S, 0, 0)`
     // takes what the kernel holds).
@@ -113,9 +142,6 @@ fn drive<T>(
         if blocking && need <= SCRATCH {
             let (mut st, r) = blocking_fill(port, st)?;
             received(port, &mut st, r);
-            if st.opts.active.is_active() {
-                port.activate(&mut st);
-            }
             continue;
         }
         drop(st);
@@ -158,7 +184,9 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         }
     }
     drive(port, timeout, |st, blocking| {
-        if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
+        // Active or not: a `recv` that started passive goes on.
+        let ok = port.check_connected(st);
+        if let Err(e) = ok.and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
         match st.inbound.next_packet(&st.opts, length) {

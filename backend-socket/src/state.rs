@@ -35,6 +35,11 @@ pub struct State {
     /// poller must not read meanwhile (its bytes would overtake that
     /// `recv`'s); that `recv` hands the socket over when it returns.
     pub blocked_reader: bool,
+    /// A passive `recv` is waiting (blocked or polling): nothing is
+    /// delivered actively until it ends, even if the socket turns active
+    /// meanwhile; it takes the next packet, and then hands the socket
+    /// over (`gen_tcp_socket` serves a waiting `recv` first).
+    pub recv_waiting: bool,
     /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
     /// then answers `einval`, as OTP does (both backends).
     pub closed_reported: bool,
@@ -49,6 +54,7 @@ impl State {
             inbound: Inbound::new(),
             reg: Registration::new(),
             blocked_reader: false,
+            recv_waiting: false,
             closed_reported: false,
         }
     }
@@ -65,13 +71,14 @@ impl State {
     }
 
     /// What the socket needs the poller for: reading, while it is active
-    /// and connected (and no passive `recv` is blocked on it).
+    /// and connected (and no passive `recv` waits on it).
     pub fn want(&self) -> Want {
         Want {
             read: self.opts.active.is_active()
                 && self.phase == Phase::Connected
                 && !self.closed_reported
-                && !self.blocked_reader,
+                && !self.blocked_reader
+                && !self.recv_waiting,
             write: false,
         }
     }
