@@ -39,6 +39,9 @@ pub(crate) struct Inner {
     /// that `recv` gets); that `recv` hands the socket over when it
     /// returns, if it turned active meanwhile.
     pub(crate) blocked_reader: bool,
+    /// How many times `setopts` left the socket active: a passive `recv`
+    /// that sees it change was overtaken by active mode (`recv.rs`).
+    pub(crate) activations: u64,
     /// A `send` is writing to the kernel without the lock: what others
     /// send meanwhile is queued behind it, and the queue waits for it.
     pub(crate) direct_send: bool,
@@ -87,6 +90,7 @@ impl InetPort {
                 queue: OutQueue::default(),
                 reg: Registration::new(),
                 blocked_reader: false,
+                activations: 0,
                 direct_send: false,
             }),
             cond: Condvar::new(),
@@ -364,6 +368,7 @@ impl Port for InetPort {
         // registered, the driver stops reading it, and it lives on its
         // user handles alone (unless output is still queued).
         if inner.opts.active.is_active() {
+            inner.activations = inner.activations.wrapping_add(1);
             self.activate(&mut inner);
         } else {
             let want = InetPort::want(&inner);

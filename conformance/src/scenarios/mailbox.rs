@@ -6,7 +6,10 @@
 //! `active-ctl-moves-data-only`, `active-ctl-error-stays`,
 //! `ownership-ctl-to-current-owner`, `inet-close-removes-tcp-closed`).
 
-use crate::ctx::{answer, drain_msgs, eq, in_process, step, wait_until, Check, Ctx, Seen};
+use crate::ctx::{
+    answer, bytes, drain_msgs, eq, in_process, in_process_blocked, step, wait_until, Check, Ctx,
+    Seen,
+};
 use gen_tcp::{Active, Error, InetBackend, Opt, OptName, PacketType};
 
 crate::scenarios! {
@@ -17,6 +20,7 @@ crate::scenarios! {
     "mailbox/transfer_to_the_current_owner_is_ok_for_anyone" => transfer_to_current_owner;
     "mailbox/transfer_with_tcp_closed_pending" => transfer_with_tcp_closed;
     "mailbox/close_takes_back_tcp_closed_on_inet" => close_takes_back_tcp_closed;
+    "mailbox/recv_waiting_when_the_socket_turns_active" => recv_waiting_turns_active;
 }
 
 const P2: [Opt; 1] = [Opt::Packet(PacketType::Two)];
@@ -220,4 +224,25 @@ fn close_takes_back_tcp_closed(ctx: &Ctx) -> Check {
         InetBackend::Socket => vec![Seen::tcp(b"ab"), Seen::Closed],
     };
     eq("left after close", drain_msgs(&s, 1), left)
+}
+
+/// A passive `recv` (no timeout) waits when the owner sets `{active,
+/// true}`, then two packets come. `socket` serves the waiting `recv`
+/// first: it gets the first packet, the second is a message. On `inet`
+/// both are messages and the `recv` gets none: it waits on (until its
+/// deadline, here none), and `close` ends it with `closed`.
+fn recv_waiting_turns_active(ctx: &Ctx) -> Check {
+    let (c, s) = ctx.pair(&P2, &P2)?;
+    let s2 = s.clone();
+    let (_, rx) = in_process_blocked(move || bytes(gen_tcp::recv(&s2, 0, None)))?;
+    step("active true", gen_tcp::setopts(&s, &active(Active::True)))?;
+    step("send", gen_tcp::send(&c, "ab"))?;
+    step("send", gen_tcp::send(&c, "cd"))?;
+    let (msgs, recv) = match ctx.backend {
+        InetBackend::Inet => (vec![Seen::tcp(b"ab"), Seen::tcp(b"cd")], Err(Error::Closed)),
+        InetBackend::Socket => (vec![Seen::tcp(b"cd")], Ok(b"ab".to_vec())),
+    };
+    eq("messages", drain_msgs(&s, msgs.len()), msgs)?;
+    step("close", gen_tcp::close(&s))?;
+    eq("the waiting recv", answer("recv", &rx)?, recv)
 }
