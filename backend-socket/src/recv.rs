@@ -77,7 +77,10 @@ fn received(port: &SocketPort, st: &mut State, r: io::Result<usize>) {
         Ok(0) => {
             st.end_of_stream(None);
         }
-        Ok(n) => port.counters.received(n),
+        Ok(n) => {
+            port.counters.received(n);
+            st.bad_frame = false;
+        }
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
         Err(e) => {
             st.end_of_stream(Some(&e));
@@ -177,7 +180,8 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
     {
         let mut guard = port.state.lock();
         let st = &mut *guard;
-        if check(port, st).is_ok() && st.opts.check_recv_length(length).is_ok() {
+        let ready = check(port, st).is_ok() && !st.holds_bad_frame();
+        if ready && st.opts.check_recv_length(length).is_ok() {
             if let Ok(Some(p)) = st.inbound.next_packet(&st.opts, length) {
                 return Ok(p);
             }
@@ -189,10 +193,15 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         if let Err(e) = ok.and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
-        match st.inbound.next_packet(&st.opts, length) {
-            Ok(Some(p)) => return Step::Done(Ok(p)),
-            Ok(None) => {}
-            Err(e) => return Step::Done(Err(e)),
+        if !st.holds_bad_frame() {
+            match st.inbound.next_packet(&st.opts, length) {
+                Ok(Some(p)) => return Step::Done(Ok(p)),
+                Ok(None) => {}
+                Err(e) => {
+                    st.bad_frame = true;
+                    return Step::Done(Err(e));
+                }
+            }
         }
         if let Some(reason) = st.ended() {
             // As OTP: an incomplete `recv(S, N)` at end of stream drops

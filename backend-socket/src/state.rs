@@ -40,6 +40,13 @@ pub struct State {
     /// meanwhile; it takes the next packet, and then hands the socket
     /// over (`gen_tcp_socket` serves a waiting `recv` first).
     pub recv_waiting: bool,
+    /// The buffered bytes failed to decode (`emsgsize`). For the packet
+    /// types `gen_tcp_socket` decodes with `erlang:decode_packet` (all but
+    /// raw and 1, 2, 4, whose header it checks in the buffer each time),
+    /// OTP 25 keeps them and decodes them again only once more bytes came:
+    /// a `recv` meanwhile waits for them, an active socket delivers
+    /// nothing ([`State::holds_bad_frame`]).
+    pub bad_frame: bool,
     /// True once `{tcp_closed, S}` was sent: it is sent once, and `setopts`
     /// then answers `einval`, as OTP does (both backends).
     pub closed_reported: bool,
@@ -55,6 +62,7 @@ impl State {
             reg: Registration::new(),
             blocked_reader: false,
             recv_waiting: false,
+            bad_frame: false,
             closed_reported: false,
         }
     }
@@ -81,6 +89,13 @@ impl State {
                 && !self.recv_waiting,
             write: false,
         }
+    }
+
+    /// True while the buffered bytes wait for more before they are decoded
+    /// again ([`State::bad_frame`]).
+    pub fn holds_bad_frame(&self) -> bool {
+        use gen_tcp_core::PacketType::{Four, One, Raw, Two};
+        self.bad_frame && !matches!(self.opts.packet, Raw | One | Two | Four)
     }
 
     /// If the stream has ended, the reason to report now: its own once,
