@@ -42,6 +42,11 @@ pub(crate) struct Inner {
     /// How many times `setopts` left the socket active: a passive `recv`
     /// that sees it change was overtaken by active mode (`recv.rs`).
     pub(crate) activations: u64,
+    /// Active delivery stopped at bytes that do not decode, found behind
+    /// a packet it delivered (or on activation): as `inet_drv`, the error
+    /// (`{tcp_error, S, emsgsize}`, `{tcp_closed, S}`) is reported at the
+    /// next read, whatever it brings (`active.rs`).
+    pub(crate) bad_frame: bool,
     /// A `send` is writing to the kernel without the lock: what others
     /// send meanwhile is queued behind it, and the queue waits for it.
     pub(crate) direct_send: bool,
@@ -91,6 +96,7 @@ impl InetPort {
                 reg: Registration::new(),
                 blocked_reader: false,
                 activations: 0,
+                bad_frame: false,
                 direct_send: false,
             }),
             cond: Condvar::new(),
