@@ -43,7 +43,7 @@ impl InetPort {
             self.tell_owner(Message::TcpClosed);
             return;
         }
-        if inner.state.readable() && self.deliver(inner) {
+        if inner.state.readable() && self.deliver(inner, false) {
             if let Err(reason) = self.serve(inner) {
                 self.fail_active(inner, Some(reason));
             }
@@ -55,28 +55,44 @@ impl InetPort {
         inner.reg.settle(want);
     }
 
-    /// Delivers every whole buffered packet while active; `true` if still active.
-    fn deliver(&self, inner: &mut Inner) -> bool {
+    /// Delivers every whole buffered packet while active; `true` if still
+    /// active. Bytes that do not decode end the connection when a read
+    /// (`fresh`) just brought them to the front; found behind a packet
+    /// delivered now, or on activation, they wait for the next read, which
+    /// reports them ([`Inner::bad_frame`]), as `inet_drv` does.
+    fn deliver(&self, inner: &mut Inner, fresh: bool) -> bool {
         let Some(socket) = self.handle() else {
             return false;
         };
+        let before = inner.inbound.len();
         let Inner { opts, inbound, .. } = inner;
         match deliver_packets(&socket, &self.owner, opts, inbound) {
             Ok(active) => active,
-            Err(e) if !inner.opts.exit_on_close => {
-                // inet_drv reports it and stops reading, as after the
-                // peer's close; the socket stays open for `send` (OTP 25).
-                inner.state = State::PeerClosed;
-                inner.inbound.clear();
-                self.tell_owner(|s| Message::TcpError(s, e));
-                self.tell_owner(Message::TcpClosed);
+            Err(e) if fresh && inner.inbound.len() == before => {
+                self.fail_bad_frame(inner, e);
                 false
             }
-            Err(e) => {
-                self.fail_active(inner, Some(e));
-                false
+            Err(_) => {
+                inner.bad_frame = true;
+                inner.opts.active.is_active()
             }
         }
+    }
+
+    /// Bytes that do not decode reached an active socket's front: with
+    /// `exit_on_close` the connection ends; without it, inet_drv reports
+    /// it and stops reading, as after the peer's close, and the socket
+    /// stays open for `send` (OTP 25).
+    fn fail_bad_frame(&self, inner: &mut Inner, e: Error) {
+        if inner.opts.exit_on_close {
+            self.fail_active(inner, Some(e));
+            return;
+        }
+        inner.state = State::PeerClosed;
+        inner.inbound.clear();
+        inner.bad_frame = false;
+        self.tell_owner(|s| Message::TcpError(s, e));
+        self.tell_owner(Message::TcpClosed);
     }
 
     /// The connection of an active socket ended: tell the owner.
@@ -92,6 +108,11 @@ impl InetPort {
     /// driver, or by a passive `recv` that was blocked when the socket
     /// turned active): count the bytes, or end the connection as OTP does.
     pub(crate) fn received_active(&self, inner: &mut Inner, r: io::Result<usize>) -> Read {
+        if inner.bad_frame && r.is_ok() {
+            // The read `inet_drv` reports a waiting bad frame at.
+            self.fail_bad_frame(inner, Error::Emsgsize);
+            return Read::Empty;
+        }
         match r {
             Ok(0) => {
                 if inner.opts.exit_on_close {
@@ -128,20 +149,21 @@ impl InetPort {
     /// The driver: the socket is readable. At most [`READS_PER_TURN`]
     /// reads, then the other sockets have their turn.
     pub(crate) fn read_active(&self, inner: &mut Inner) -> Turn {
-        for _ in 0..READS_PER_TURN {
-            if !InetPort::want(inner).read || !self.deliver(inner) {
+        for k in 0..READS_PER_TURN {
+            // From the second time round, what the last read brought.
+            if !InetPort::want(inner).read || !self.deliver(inner, k > 0) {
                 return Turn::Done;
             }
             let want = inner.inbound.want(&inner.opts, 0);
             let r = inner.inbound.fill_from(&self.fd, want);
             if let Read::Empty = self.received_active(inner, r) {
-                self.deliver(inner);
+                self.deliver(inner, true);
                 return Turn::Done;
             }
         }
         // Deliver what the last read brought, then come back for more
         // after the other sockets had their turn.
-        if self.deliver(inner) {
+        if self.deliver(inner, true) {
             Turn::Again
         } else {
             Turn::Done

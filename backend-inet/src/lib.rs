@@ -48,6 +48,7 @@ mod state;
 
 pub use driver::{set_driver_threads, DRIVERS_ENV};
 
+use gen_tcp_core::deliver;
 use gen_tcp_core::open::Adopted;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::{open, sys, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
@@ -59,7 +60,10 @@ use std::time::Duration;
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let fd = Descriptor::listening(open::listen(port, c)?, c)?;
-    Ok(listener::ListenPort::start(fd, opts))
+    Ok(deliver::opened(
+        listener::ListenPort::start(fd, opts),
+        &c.opts,
+    ))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
@@ -68,6 +72,7 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
     let sock = open::connect(addrs, c, sys::deadline(timeout))?;
     port::InetPort::start(Descriptor::connected(sock, c, addrs), opts)
+        .map(|s| deliver::opened(s, &c.opts))
 }
 
 /// A socket handed over whole (`gen_tcp::from_std`), as
@@ -85,8 +90,9 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
 /// ```
 pub fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Inet, &c.opts)?;
-    match adopted {
-        Adopted::Listening(fd) => Ok(listener::ListenPort::start(fd, opts)),
-        Adopted::Connected(fd) => port::InetPort::start(fd, opts),
-    }
+    let s = match adopted {
+        Adopted::Listening(fd) => listener::ListenPort::start(fd, opts),
+        Adopted::Connected(fd) => port::InetPort::start(fd, opts)?,
+    };
+    Ok(deliver::opened(s, &c.opts))
 }

@@ -7,6 +7,7 @@ use crate::port::InetPort;
 use bytes::Bytes;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
+use gen_tcp_core::process::Message;
 use gen_tcp_core::sys;
 use gen_tcp_core::{
     open, Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
@@ -15,7 +16,7 @@ use gen_tcp_core::{
 use parking_lot::Mutex;
 use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 /// A listening socket on the `inet` backend.
@@ -26,18 +27,20 @@ pub(crate) struct ListenPort {
     opts: Mutex<SockOpts>,
     counters: Counters,
     closed: AtomicBool,
+    me: Weak<ListenPort>,
 }
 
 impl ListenPort {
     /// Wraps a listening descriptor, owned by the calling process.
     pub(crate) fn start(fd: Descriptor, opts: SockOpts) -> Socket {
-        Socket::new(Arc::new(ListenPort {
+        Socket::new(Arc::new_cyclic(|me| ListenPort {
             id: SocketId::next(),
             fd,
             owner: Owner::new_for_caller(),
             opts: Mutex::new(opts),
             counters: Counters::default(),
             closed: AtomicBool::new(false),
+            me: me.clone(),
         }))
     }
 
@@ -104,11 +107,20 @@ impl Port for ListenPort {
         enotconn()
     }
 
+    /// As on a connection, an `{active, N}` that brings the counter to 0
+    /// sends the owner `{tcp_passive, L}` (a listen socket delivers
+    /// nothing else; what `accept` returns inherits the counter).
     fn setopts(&self, opts: &[Opt]) -> Result<()> {
         self.live().map_err(|_| Error::Einval)?;
         let mut mine = self.opts.lock();
-        let r = policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut mine, opts).1;
+        let (outcome, r) = policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut mine, opts);
         self.fd.options_set(opts);
+        if let Some(me) = self.me.upgrade() {
+            let me = Socket::from_port(me);
+            for _ in 0..outcome.passive_messages {
+                self.owner.deliver(Message::TcpPassive(me.clone()));
+            }
+        }
         r
     }
 

@@ -10,7 +10,7 @@ use gen_tcp_core::inbound::Inbound;
 use gen_tcp_core::observe::Status;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
-use gen_tcp_core::process::Message;
+use gen_tcp_core::process::{receive_match, Message};
 use gen_tcp_core::reactor::{Event, Registration, Served, Source, Turn, Want};
 use gen_tcp_core::{
     sys, Counters, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
@@ -39,6 +39,14 @@ pub(crate) struct Inner {
     /// that `recv` gets); that `recv` hands the socket over when it
     /// returns, if it turned active meanwhile.
     pub(crate) blocked_reader: bool,
+    /// How many times `setopts` left the socket active: a passive `recv`
+    /// that sees it change was overtaken by active mode (`recv.rs`).
+    pub(crate) activations: u64,
+    /// Active delivery stopped at bytes that do not decode, found behind
+    /// a packet it delivered (or on activation): as `inet_drv`, the error
+    /// (`{tcp_error, S, emsgsize}`, `{tcp_closed, S}`) is reported at the
+    /// next read, whatever it brings (`active.rs`).
+    pub(crate) bad_frame: bool,
     /// A `send` is writing to the kernel without the lock: what others
     /// send meanwhile is queued behind it, and the queue waits for it.
     pub(crate) direct_send: bool,
@@ -64,6 +72,9 @@ pub(crate) struct InetPort {
     /// True while a `recv` runs: a second one at the same time answers
     /// `ealready`, as `inet_drv` does (docs/otp-answers.md, Q3 j).
     pub(crate) reading: AtomicBool,
+    /// Set once the owner was sent `{tcp_closed, S}`: `close` then looks
+    /// for one in the caller's mailbox (and only then).
+    told_closed: AtomicBool,
     me: Weak<InetPort>,
 }
 
@@ -84,10 +95,13 @@ impl InetPort {
                 queue: OutQueue::default(),
                 reg: Registration::new(),
                 blocked_reader: false,
+                activations: 0,
+                bad_frame: false,
                 direct_send: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
+            told_closed: AtomicBool::new(false),
             me: me.clone(),
         });
         let mut inner = port.inner.lock();
@@ -110,7 +124,11 @@ impl InetPort {
     /// Sends `msg(socket)` to the owner.
     pub(crate) fn tell_owner(&self, msg: impl FnOnce(Socket) -> Message) {
         if let Some(s) = self.handle() {
-            self.owner.deliver(msg(s));
+            let msg = msg(s);
+            if matches!(msg, Message::TcpClosed(_)) {
+                self.told_closed.store(true, Ordering::Release);
+            }
+            self.owner.deliver(msg);
         }
     }
 
@@ -298,8 +316,17 @@ impl Port for InetPort {
     /// every byte, then end of stream, and the caller waits for it, giving
     /// up (closing anyway) when [`CLOSE_PROGRESS`] passes with no byte
     /// written. OTP 25 was seen to block as long as the peer reads.
+    ///
+    /// Then, as `inet:tcp_close/1`, one `{tcp_closed, S}` waiting in the
+    /// caller's mailbox is taken out (the caller's, whether it owns the
+    /// socket or not); the `socket` backend leaves it.
     fn close(&self) -> Result<()> {
-        self.close_with(true)
+        let closed = self.close_with(true);
+        if self.told_closed.load(Ordering::Acquire) {
+            let this = |m: &Message| matches!(m, Message::TcpClosed(s) if s.id() == self.id);
+            let _ = receive_match(this, Some(Duration::ZERO));
+        }
+        closed
     }
 
     /// The owner ended: as a port closed by its owner's exit, the queue is
@@ -340,13 +367,14 @@ impl Port for InetPort {
         if inner.opts.packet != old_packet {
             inner.inbound.packet_changed();
         }
-        if outcome.passive_message {
+        for _ in 0..outcome.passive_messages {
             self.tell_owner(Message::TcpPassive);
         }
         // Turning passive needs no system call: the socket stays
         // registered, the driver stops reading it, and it lives on its
         // user handles alone (unless output is still queued).
         if inner.opts.active.is_active() {
+            inner.activations = inner.activations.wrapping_add(1);
             self.activate(&mut inner);
         } else {
             let want = InetPort::want(&inner);

@@ -130,13 +130,43 @@ impl InetPort {
         Error::Einval
     }
 
+    /// A `recv` that was waiting when its socket turned active, as
+    /// `inet_drv` treats it: what comes now goes to the owner as messages
+    /// and this `recv` gets none of it, even if the socket turns passive
+    /// again; it answers `timeout` at its deadline, or what the state owes
+    /// `recv` if the socket closes or dies first (with no deadline it
+    /// waits for that). OTP 25 never answers one whose socket went
+    /// passive again through `{active, once | N}`, even past its
+    /// deadline: here the deadline holds.
+    fn overtaken(&self, mut inner: MutexGuard<'_, Inner>, deadline: Option<Instant>) -> Error {
+        loop {
+            if inner.state.is_closed() {
+                return Error::Closed;
+            }
+            if inner.state.fd_dead() {
+                return inner.state.check_recv().err().unwrap_or(Error::Closed);
+            }
+            match deadline {
+                None => self.cond.wait(&mut inner),
+                Some(d) => {
+                    if self.cond.wait_until(&mut inner, d).timed_out() && sys::passed(deadline) {
+                        return Error::Timeout;
+                    }
+                }
+            }
+        }
+    }
+
     /// Gets more bytes into the receive buffer for `recv`, waiting as
     /// the deadline allows.
+    /// `epoch` is [`Inner::activations`] when the `recv` started: if it
+    /// changed, the socket turned active meanwhile.
     fn receive_more<'a>(
         &'a self,
         mut inner: MutexGuard<'a, Inner>,
         want: usize,
         deadline: Option<Instant>,
+        epoch: u64,
     ) -> Result<MutexGuard<'a, Inner>> {
         if deadline.is_none() && want <= SCRATCH {
             let (mut inner, r) = self.blocking(inner, |me| {
@@ -149,8 +179,14 @@ impl InetPort {
                     (inner, r)
                 })
             })?;
-            if inner.opts.active.is_active() {
-                return Err(self.turned_active(&mut inner, r));
+            if inner.activations != epoch {
+                if inner.opts.active.is_active() {
+                    self.turned_active(&mut inner, r);
+                } else {
+                    // Passive again: what came waits for the next `recv`.
+                    let _ = self.received(&mut inner, r);
+                }
+                return Err(self.overtaken(inner, deadline));
             }
             self.received(&mut inner, r)?;
             return Ok(inner);
@@ -158,6 +194,9 @@ impl InetPort {
         let r = inner.inbound.fill_from(&self.fd, want);
         if let Filled::WouldBlock = self.received(&mut inner, r)? {
             inner = self.wait_readable(inner, deadline)?;
+            if inner.activations != epoch {
+                return Err(self.overtaken(inner, deadline));
+            }
             self.passive(&mut inner)?;
         }
         Ok(inner)
@@ -183,6 +222,7 @@ impl InetPort {
         if let Some(r) = i.inbound.top_up(&self.fd, &i.opts, length) {
             self.received(&mut inner, r)?;
         }
+        let epoch = inner.activations;
         // The kernel is read at least once, even with a zero timeout.
         let mut read_once = false;
         loop {
@@ -208,7 +248,7 @@ impl InetPort {
             }
             read_once = true;
             let want = inner.inbound.want(&inner.opts, length);
-            inner = self.receive_more(inner, want, deadline)?;
+            inner = self.receive_more(inner, want, deadline, epoch)?;
         }
     }
 

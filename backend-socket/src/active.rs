@@ -37,12 +37,20 @@ pub fn deliver_buffered(port: &SocketPort, st: &mut State) -> bool {
     let Some(socket) = port.handle() else {
         return false;
     };
-    match deliver_packets(&socket, &port.owner, &mut st.opts, &mut st.inbound) {
+    let delivered = if st.holds_bad_frame() {
+        // Nothing to decode until more bytes come.
+        Ok(st.opts.active.is_active())
+    } else {
+        deliver_packets(&socket, &port.owner, &mut st.opts, &mut st.inbound)
+    };
+    match delivered {
         // A bad frame (`emsgsize`): OTP sends `tcp_error` alone and turns
-        // the socket passive; `recv` then keeps answering the error.
+        // the socket passive; the bytes stay, to be decoded again with
+        // the next ones (a `recv` waits for them, then answers the error).
         Err(e) => {
             port.owner.deliver(Message::TcpError(socket, e));
             st.opts.active = Active::False;
+            st.bad_frame = true;
             false
         }
         Ok(false) => false,
@@ -83,6 +91,7 @@ pub fn pump(port: &SocketPort, st: &mut State, mut reads: usize) -> Pumped {
             }
             Ok(n) => {
                 port.counters.received(n);
+                st.bad_frame = false;
                 if n < MIN_READ {
                     st.reg.drained();
                 }

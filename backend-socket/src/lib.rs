@@ -33,6 +33,7 @@ pub mod recv;
 pub mod send;
 pub mod state;
 
+use gen_tcp_core::deliver;
 use gen_tcp_core::open::Adopted;
 use gen_tcp_core::options::policy;
 use gen_tcp_core::{open, CreateOpts, Descriptor, InetBackend, Result, SockAddr, Socket};
@@ -44,7 +45,7 @@ use std::time::Duration;
 pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Socket, &c.opts)?;
     let fd = Descriptor::listening(open::listen(port, c)?, c)?;
-    SocketPort::open(fd, Phase::Listening, opts)
+    SocketPort::open(fd, Phase::Listening, opts).map(|s| deliver::opened(s, &c.opts))
 }
 
 /// `connect(Address, Port, Options, Timeout)` on this backend: each
@@ -57,6 +58,7 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
         Phase::Connected,
         opts,
     )
+    .map(|s| deliver::opened(s, &c.opts))
 }
 
 /// A socket handed over whole (`gen_tcp::from_std`), as
@@ -74,8 +76,9 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, timeout: Option<Duration>) ->
 /// ```
 pub fn adopt(adopted: Adopted, c: &CreateOpts) -> Result<Socket> {
     let opts = policy::initial(InetBackend::Socket, &c.opts)?;
-    match adopted {
-        Adopted::Listening(fd) => SocketPort::open(fd, Phase::Listening, opts),
-        Adopted::Connected(fd) => SocketPort::open(fd, Phase::Connected, opts),
-    }
+    let s = match adopted {
+        Adopted::Listening(fd) => SocketPort::open(fd, Phase::Listening, opts)?,
+        Adopted::Connected(fd) => SocketPort::open(fd, Phase::Connected, opts)?,
+    };
+    Ok(deliver::opened(s, &c.opts))
 }

@@ -14,8 +14,10 @@ use std::os::fd::AsFd;
 
 /// `inet:setopts/2`: setting `packet` (even to the same type) restarts
 /// the HTTP sub-state at a start line, as `gen_tcp_socket`; an
-/// `{active, N}` that brings the counter to 0 sends `{tcp_passive, S}` at
-/// once; turning active delivers what is buffered and wakes the poller.
+/// `{active, N}` that brings the counter to 0, or `{active, false}` that
+/// ends an `{active, N}`, sends `{tcp_passive, S}` at once (on a listen
+/// socket too); turning active delivers what is buffered and wakes the
+/// poller.
 pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     port.live()?;
     let mut st = port.state.lock();
@@ -35,9 +37,19 @@ pub fn setopts(port: &SocketPort, opts: &[Opt]) -> Result<()> {
     if opts.iter().any(|o| matches!(o, Opt::Packet(_))) {
         st.inbound.http_restart();
     }
-    if outcome.passive_message {
-        if let Some(s) = port.handle() {
-            port.owner.deliver(Message::TcpPassive(s));
+    // Bytes that failed to decode are decoded again under new framing
+    // options at once. (OTP 25 waits for more bytes even then, and a recv
+    // times out with whole packets buffered: its stall after `emsgsize`,
+    // which we do not keep; corpus entry socket-line-emsgsize-stalls.)
+    if opts
+        .iter()
+        .any(|o| matches!(o, Opt::Packet(_) | Opt::PacketSize(_)))
+    {
+        st.bad_frame = false;
+    }
+    if let Some(s) = port.handle() {
+        for _ in 0..outcome.passive_messages {
+            port.owner.deliver(Message::TcpPassive(s.clone()));
         }
     }
     if st.opts.active.is_active() {

@@ -103,7 +103,12 @@ impl SocketPort {
     /// the poller read the rest. When the poller cannot take it, the
     /// socket fails as for a read error: the owner gets `{tcp_error, S,
     /// Reason}` and `{tcp_closed, S}`.
+    /// While a passive `recv` waits, nothing happens here: that `recv`
+    /// takes the next packet, then activates the socket as it ends.
     pub(crate) fn activate(&self, st: &mut State) {
+        if st.recv_waiting {
+            return;
+        }
         crate::active::deliver_buffered(self, st);
         if st.want().read {
             // A socket the poller has never seen: its readiness is not

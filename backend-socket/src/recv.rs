@@ -35,16 +35,50 @@ fn reader<'a>(port: &'a SocketPort, deadline: Option<Instant>) -> Result<MutexGu
     }
 }
 
+/// A `recv` that waits: from its start the socket delivers nothing
+/// actively (the poller does not read it), so that if it turns active
+/// meanwhile this `recv` still gets the next packet, as OTP 25's
+/// `socket` backend serves a waiting `recv` first. When the `recv` ends,
+/// an active socket delivers what is buffered and is read by the poller.
+struct Waiting<'a>(&'a SocketPort);
+
+impl<'a> Waiting<'a> {
+    /// `einval` if the socket is active now (a `recv` on an active socket).
+    fn begin(port: &'a SocketPort) -> Result<Waiting<'a>> {
+        let mut st = port.state.lock();
+        check(port, &st)?;
+        st.recv_waiting = true;
+        Ok(Waiting(port))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut st = self.0.state.lock();
+        st.recv_waiting = false;
+        if st.opts.active.is_active() {
+            self.0.activate(&mut st);
+        }
+    }
+}
+
 /// Checks that a passive read may run now.
 fn check(port: &SocketPort, st: &State) -> Result<()> {
+    going_on(port, st)?;
+    if st.opts.active.is_active() && st.phase == Phase::Connected {
+        return Err(Error::Einval);
+    }
+    Ok(())
+}
+
+/// Checks that a passive read already under way may go on, active or
+/// not now: the socket is connected and its read side not shut.
+fn going_on(port: &SocketPort, st: &State) -> Result<()> {
     port.check_connected(st)?;
     // After our own `shutdown(read)`, OTP 25 answers `closed`, even with
     // bytes buffered or in the kernel.
     if st.shut != Shut::Open {
         return Err(Error::Closed);
-    }
-    if st.opts.active.is_active() && st.phase == Phase::Connected {
-        return Err(Error::Einval);
     }
     Ok(())
 }
@@ -55,7 +89,10 @@ fn received(port: &SocketPort, st: &mut State, r: io::Result<usize>) {
         Ok(0) => {
             st.end_of_stream(None);
         }
-        Ok(n) => port.counters.received(n),
+        Ok(n) => {
+            port.counters.received(n);
+            st.bad_frame = false;
+        }
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
         Err(e) => {
             st.end_of_stream(Some(&e));
@@ -84,7 +121,8 @@ fn blocking<'a, T>(
 /// Runs `attempt` under the state lock until it is done, getting more
 /// bytes between attempts: with a blocking `recv` when there is no
 /// deadline and the bytes fit the scratch buffer, else by waiting for
-/// the descriptor to be readable (`attempt` reads itself then).
+/// the descriptor to be readable (`attempt` reads itself then). The
+/// socket is checked passive once, at the start ([`Waiting`]).
 fn drive<T>(
     port: &SocketPort,
     timeout: Option<Duration>,
@@ -92,6 +130,7 @@ fn drive<T>(
 ) -> Result<T> {
     let deadline = sys::deadline(timeout);
     let _reader = reader(port, deadline)?;
+    let _waiting = Waiting::begin(port)?;
     // Bytes came in the last attempt and are not decoded yet: the next
     // attempt decodes them before the deadline counts (so `recv(S, 0, 0)`
     // takes what the kernel holds).
@@ -118,9 +157,6 @@ fn drive<T>(
         if blocking && need <= SCRATCH {
             let (mut st, r) = blocking_fill(port, st)?;
             received(port, &mut st, r);
-            if st.opts.active.is_active() {
-                port.activate(&mut st);
-            }
             continue;
         }
         drop(st);
@@ -156,7 +192,8 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
     {
         let mut guard = port.state.lock();
         let st = &mut *guard;
-        if check(port, st).is_ok()
+        let ready = check(port, st).is_ok() && !st.holds_bad_frame();
+        if ready
             && st.opts.check_recv_length(length).is_ok()
             && !st.inbound.may_top_up(&st.opts, length)
         {
@@ -166,7 +203,9 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         }
     }
     let r = drive(port, timeout, |st, blocking| {
-        if let Err(e) = check(port, st).and_then(|()| st.opts.check_recv_length(length)) {
+        // Active or not: a `recv` that started passive goes on.
+        let ok = going_on(port, st);
+        if let Err(e) = ok.and_then(|()| st.opts.check_recv_length(length)) {
             return Step::Done(Err(e));
         }
         // A raw `recv(S, 0)` takes what the kernel holds with what is
@@ -174,10 +213,15 @@ pub fn recv(port: &SocketPort, length: usize, timeout: Option<Duration>) -> Resu
         if let Some(r) = st.inbound.top_up(&port.fd, &st.opts, length) {
             received(port, st, r);
         }
-        match st.inbound.next_packet(&st.opts, length) {
-            Ok(Some(p)) => return Step::Done(Ok(p)),
-            Ok(None) => {}
-            Err(e) => return Step::Done(Err(e)),
+        if !st.holds_bad_frame() {
+            match st.inbound.next_packet(&st.opts, length) {
+                Ok(Some(p)) => return Step::Done(Ok(p)),
+                Ok(None) => {}
+                Err(e) => {
+                    st.bad_frame = true;
+                    return Step::Done(Err(e));
+                }
+            }
         }
         if let Some(reason) = st.ended() {
             // As OTP: an incomplete `recv(S, N)` at end of stream drops

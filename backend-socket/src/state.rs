@@ -50,6 +50,18 @@ pub struct State {
     /// poller must not read meanwhile (its bytes would overtake that
     /// `recv`'s); that `recv` hands the socket over when it returns.
     pub blocked_reader: bool,
+    /// A passive `recv` is waiting (blocked or polling): nothing is
+    /// delivered actively until it ends, even if the socket turns active
+    /// meanwhile; it takes the next packet, and then hands the socket
+    /// over (`gen_tcp_socket` serves a waiting `recv` first).
+    pub recv_waiting: bool,
+    /// The buffered bytes failed to decode (`emsgsize`). For the packet
+    /// types `gen_tcp_socket` decodes with `erlang:decode_packet` (all but
+    /// raw and 1, 2, 4, whose header it checks in the buffer each time),
+    /// OTP 25 keeps them and decodes them again only once more bytes came:
+    /// a `recv` meanwhile waits for them, an active socket delivers
+    /// nothing ([`State::holds_bad_frame`]).
+    pub bad_frame: bool,
     /// True once `{tcp_closed, S}` was sent: it is sent once, and `active`
     /// can then no longer be set (`einval`), as in OTP.
     pub closed_reported: bool,
@@ -69,6 +81,8 @@ impl State {
             inbound: Inbound::new(),
             reg: Registration::new(),
             blocked_reader: false,
+            recv_waiting: false,
+            bad_frame: false,
             closed_reported: false,
             shut: Shut::Open,
             failed: false,
@@ -90,16 +104,24 @@ impl State {
     }
 
     /// What the socket needs the poller for: reading, while it is active
-    /// and connected (and no passive `recv` is blocked on it).
+    /// and connected (and no passive `recv` waits on it).
     pub fn want(&self) -> Want {
         Want {
             read: self.opts.active.is_active()
                 && self.phase == Phase::Connected
                 && !self.closed_reported
                 && self.shut == Shut::Open
-                && !self.blocked_reader,
+                && !self.blocked_reader
+                && !self.recv_waiting,
             write: false,
         }
+    }
+
+    /// True while the buffered bytes wait for more before they are decoded
+    /// again ([`State::bad_frame`]).
+    pub fn holds_bad_frame(&self) -> bool {
+        use gen_tcp_core::PacketType::{Four, One, Raw, Two};
+        self.bad_frame && !matches!(self.opts.packet, Raw | One | Two | Four)
     }
 
     /// If the stream has ended, the reason to report now: its own once,

@@ -4,8 +4,8 @@
 
 use crate::error::Result;
 use crate::inbound::Inbound;
-use crate::options::SockOpts;
-use crate::port::Owner;
+use crate::options::{policy, Opt, SockOpts};
+use crate::port::{Owner, SocketExt};
 use crate::process::Message;
 use crate::socket::Socket;
 
@@ -33,4 +33,19 @@ pub fn deliver_packets(
         }
         Ok(opts.active.is_active())
     })
+}
+
+/// A socket just opened (`listen`, `connect`, `from_std`) with the options
+/// `list`: with `{active, N}`, N =< 0, it starts passive and its owner,
+/// the caller, gets `{tcp_passive, S}` at once, as on both OTP 25 backends
+/// ([`policy::passive_at_open`]). An accepted socket inherits its listen
+/// socket's state and is told nothing.
+pub fn opened(socket: Socket, list: &[Opt]) -> Socket {
+    if policy::passive_at_open(list) {
+        socket
+            .port()
+            .owner()
+            .deliver(Message::TcpPassive(socket.clone()));
+    }
+    socket
 }

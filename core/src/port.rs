@@ -13,6 +13,7 @@
 //! messages it delivers with [`SocketExt::from_port`]. The shared pieces
 //! (options, framing, the owner, counters) are in the rest of this crate.
 
+use crate::active::Active;
 use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::Data;
@@ -36,8 +37,9 @@ pub use crate::process::mailbox::{OwnedResource, Process};
 ///
 /// Active messages go through [`Owner::deliver`], and
 /// `controlling_process` through [`Owner::transfer`]; both take the same
-/// lock, so a transfer moves the old owner's messages for this socket to
-/// the new owner in order and no message can slip in between.
+/// lock, so a transfer moves the old owner's `{tcp, S, _}` and
+/// `{tcp_closed, S}` messages to the new owner in order and no message can
+/// slip in between.
 ///
 /// Every port holds exactly one, made by core, so it also carries what
 /// core keeps per socket to observe it (`{debug, _}`, the registry entry,
@@ -77,17 +79,19 @@ impl Owner {
         f(&self.process.lock())
     }
 
-    /// `controlling_process(Socket, To)`: only the owner may call it
-    /// (`not_owner`). A dead `To` is `badarg` on `inet`; on `socket`, OTP
-    /// answers `ok` and the socket closes, as its new owner is gone.
+    /// `controlling_process(Socket, To)`: `ok` at once when `To` already
+    /// owns the socket, whoever calls (both OTP backends check that
+    /// first); otherwise only the owner may call it (`not_owner`). A dead
+    /// `To` is `badarg` on `inet`; on `socket`, OTP answers `ok` and the
+    /// socket closes, as its new owner is gone.
     pub fn transfer(&self, socket: &Socket, to: Pid) -> Result<()> {
         let caller = crate::process::self_pid();
         let mut owner = self.process.lock();
+        if owner.pid() == to {
+            return Ok(());
+        }
         if owner.pid() != caller {
             return Err(Error::NotOwner);
-        }
-        if to == caller {
-            return Ok(());
         }
         let Some(new) = to.process().filter(|p| p.is_alive()) else {
             return match socket.backend() {
@@ -99,7 +103,16 @@ impl Owner {
                 }
             };
         };
-        owner.move_socket_messages(socket, &new);
+        let closed_moved = owner.move_socket_messages(socket, &new);
+        if closed_moved > 0 && socket.backend() == InetBackend::Inet {
+            // `inet:tcp_controlling_process/2` turned the socket passive
+            // before it moved the messages; a `{tcp_closed, S}` among them
+            // says the port is closed, so it answers `ok` there, with the
+            // owner unchanged and the socket left `{active, false}`.
+            drop(owner);
+            let _ = socket.port.setopts(&[Opt::Active(Active::False)]);
+            return Ok(());
+        }
         *owner = new.clone();
         drop(owner);
         // Linked with the owner unlocked: if `new` has ended meanwhile,

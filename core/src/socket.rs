@@ -210,8 +210,12 @@ impl Socket {
     }
 
     /// `controlling_process(Socket, Pid)`: only the owner may call it
-    /// (`not_owner`); in active mode the caller's messages for the socket
-    /// move to the new owner, in order.
+    /// (`not_owner`), and giving it to its owner is `ok` whoever asks. The
+    /// caller's `{tcp, S, _}` and `{tcp_closed, S}` messages move to the
+    /// new owner, in order; `{tcp_error, S, _}` and `{tcp_passive, S}`
+    /// stay, as in OTP. On `inet`, a `{tcp_closed, S}` among them means
+    /// the port is closed: the owner stays and the socket is left
+    /// `{active, false}` (`inet:tcp_controlling_process/2`).
     pub fn controlling_process(&self, to: Pid) -> Result<()> {
         let moved = if self.port.is_closed() {
             Err(Error::Closed)

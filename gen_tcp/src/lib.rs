@@ -806,7 +806,9 @@ pub fn shutdown(socket: &Socket, how: Shutdown) -> Result<()> {
 /// `controlling_process(Socket, Pid)`: hands the socket to another
 /// process, which then gets its messages and whose end closes it. Only
 /// the owner may call it (`not_owner`); in active mode the caller's
-/// pending messages for the socket move to the new owner, in order.
+/// pending `{tcp, S, _}` and `{tcp_closed, S}` messages move to the new
+/// owner, in order (`{tcp_error, S, _}` and `{tcp_passive, S}` stay, as
+/// in OTP; see [`Socket::controlling_process`]).
 ///
 /// ```
 /// use gen_tcp::{Active, Message, Opt};

@@ -11,6 +11,7 @@ pub mod differences;
 pub mod errors;
 pub mod exit_on_close;
 pub mod io_traits;
+pub mod mailbox;
 pub mod option_table;
 pub mod options;
 pub mod ownership;
@@ -44,5 +45,6 @@ pub fn all() -> Vec<crate::Scenario> {
     v.extend(exit_on_close::list());
     v.extend(stats::list());
     v.extend(concurrency::list());
+    v.extend(mailbox::list());
     v
 }

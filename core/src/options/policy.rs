@@ -92,19 +92,28 @@ pub fn get_rule(backend: InetBackend, name: &OptName, local: bool) -> GetRule {
 /// What a `setopts` call did, besides its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SetOutcome {
-    /// An `{active, N}` counter reached 0: the owner is owed `{tcp_passive, S}`.
-    pub passive_message: bool,
+    /// How many `{tcp_passive, S}` the owner is owed: one each time an
+    /// `{active, N}` counter reached 0 or below, and on `socket` each time
+    /// `{active, false}` ended an `{active, N}`.
+    pub passive_messages: usize,
 }
 
+/// Applies one option; `true` when the owner is owed `{tcp_passive, S}`.
 fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) -> Result<bool> {
     match set_rule(opts.backend, opt, local) {
         SetRule::Refuse(e) => Err(e),
         SetRule::Ignore => Ok(false),
         SetRule::Apply => match opt {
             Opt::Active(a) => {
-                let change = opts.active.set(*a)?;
+                let was = opts.active;
+                let change = was.set(*a)?;
                 opts.active = change.now;
-                Ok(change.passive_message)
+                // `gen_tcp_socket` also tells the owner when `{active,
+                // false}` ends an `{active, N}`; `inet_drv` does not.
+                let n_ended = opts.backend == InetBackend::Socket
+                    && *a == Active::False
+                    && matches!(was, Active::N(_));
+                Ok(change.passive_message || n_ended)
             }
             o => {
                 if !opts.apply(o)? {
@@ -216,7 +225,7 @@ pub fn setopts(
     for opt in in_setopts_order(opts.backend, list) {
         match apply_one(fd, local, &mut work, opt) {
             Ok(passive) => {
-                outcome.passive_message |= passive;
+                outcome.passive_messages += usize::from(passive);
                 if opts.backend == InetBackend::Socket {
                     *opts = work.clone();
                     committed = outcome;
@@ -243,6 +252,27 @@ pub fn initial(backend: InetBackend, list: &[Opt]) -> Result<SockOpts> {
         }
     }
     Ok(o)
+}
+
+/// True when a socket opened with the options `list` (`listen`,
+/// `connect`) must tell its owner `{tcp_passive, S}` at once: the last
+/// `{active, _}` in the list is `{active, N}` with N =< 0. Both OTP 25
+/// backends keep only the last value of an option given to `listen` or
+/// `connect`, then set it as `setopts` would (`[{active, -1}, {active, 2}]`
+/// sends nothing; `[{active, 0}, {active, 0}]` one message).
+///
+/// ```
+/// use gen_tcp_core::{options::policy::passive_at_open, Active, Opt};
+/// assert!(passive_at_open(&[Opt::Active(Active::N(0))]));
+/// assert!(!passive_at_open(&[Opt::Active(Active::N(-1)), Opt::Active(Active::N(2))]));
+/// assert!(!passive_at_open(&[Opt::Active(Active::False)]));
+/// ```
+pub fn passive_at_open(list: &[Opt]) -> bool {
+    let last = list.iter().rev().find_map(|o| match o {
+        Opt::Active(a) => Some(*a),
+        _ => None,
+    });
+    matches!(last, Some(Active::N(n)) if n <= 0)
 }
 
 /// `inet:getopts/2`: gen_tcp-level options from `opts`, kernel ones from

@@ -122,12 +122,19 @@ impl Process {
         }
     }
 
-    /// Moves every message about `socket` from this mailbox to `to`'s, in
-    /// order (what `controlling_process` does in active mode).
-    pub(crate) fn move_socket_messages(&self, socket: &Socket, to: &Process) {
+    /// Moves the `{tcp, S, _}` and `{tcp_closed, S}` messages about
+    /// `socket` from this mailbox to `to`'s, in order (what
+    /// `controlling_process` does: `inet:tcp_sync_input/3`, and its match
+    /// in `gen_tcp_socket`); `{tcp_error, S, _}` and `{tcp_passive, S}`
+    /// stay with the old owner, as in OTP 25. Returns the number of
+    /// `{tcp_closed, S}` moved.
+    pub(crate) fn move_socket_messages(&self, socket: &Socket, to: &Process) -> usize {
         let moved: Vec<Message> = {
             let mut q = self.queue.lock();
-            let is_about = |m: &Message| m.socket() == Some(socket);
+            let is_about = |m: &Message| match m {
+                Message::Tcp(s, _) | Message::TcpClosed(s) => s == socket,
+                _ => false,
+            };
             match self.channel.get() {
                 Some(ch) => ch.take_where(is_about),
                 None => {
@@ -138,18 +145,23 @@ impl Process {
                 }
             }
         };
+        let closed = moved
+            .iter()
+            .filter(|m| matches!(m, Message::TcpClosed(_)))
+            .count();
         if !moved.is_empty() {
             let mut q = to.queue.lock();
             if to.is_alive() {
                 if let Some(ch) = to.channel.get() {
                     moved.into_iter().for_each(|m| ch.push(m));
-                    return;
+                    return closed;
                 }
                 q.extend(moved);
                 drop(q);
                 to.ready.notify_one();
             }
         }
+        closed
     }
 
     /// Number of messages waiting.
