@@ -60,6 +60,13 @@ pub fn timed_out(e: &io::Error) -> bool {
     e.raw_os_error().is_none() && Error::from(io::Error::from(e.kind())) == Error::Timeout
 }
 
+/// True for the error a blocking call gives when the calling process is
+/// killed while it waits ([`crate::process::Pid::kill`]): the socket is
+/// fine, the call must end (with [`Error::Killed`]).
+pub fn killed(e: &io::Error) -> bool {
+    crate::error::carried(e) == Some(&Error::Killed)
+}
+
 fn deadline_passed() -> io::Error {
     Error::Timeout.into()
 }
@@ -209,7 +216,7 @@ impl Descriptor {
     /// (`timeout`); `closed` once it is closed.
     pub fn wait(&self, what: Wait, deadline: Option<Instant>) -> Result<()> {
         let _blocked = self.block().map_err(|_| Error::Closed)?;
-        sys::wait_fd(self.raw(), what, deadline)
+        sys::wait_fd(self.raw(), what, deadline, crate::process::call_wake_fd())
     }
 
     /// Runs `attempt` (one system call, with `flags`) as `block` says: at
@@ -229,8 +236,12 @@ impl Descriptor {
         // With no deadline the call blocks in the kernel (one syscall, as
         // std's); a descriptor that was made non-blocking elsewhere (`{fd,
         // Fd}`) answers EAGAIN and we poll. With a deadline we try, then
-        // poll until the deadline.
-        let flags = if deadline.is_none() {
+        // poll until the deadline. A call that an exit signal must be able
+        // to end (the caller does not own the socket, so the close that
+        // ends its owner's calls is not its own) polls too, watching the
+        // caller's wake fd beside the socket.
+        let wake = crate::process::call_wake_fd();
+        let flags = if deadline.is_none() && wake.is_none() {
             0
         } else {
             libc::MSG_DONTWAIT
@@ -243,7 +254,7 @@ impl Descriptor {
             if self.closed.load(SeqCst) {
                 return Err(closed_error());
             }
-            match sys::wait_fd(self.raw(), what, deadline) {
+            match sys::wait_fd(self.raw(), what, deadline, wake) {
                 Ok(()) => {}
                 Err(Error::Timeout) => return Err(deadline_passed()),
                 Err(e) => return Err(e.into()),

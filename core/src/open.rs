@@ -268,7 +268,7 @@ fn connect_one(s: Socket, addr: &SockAddr, deadline: Option<Instant>) -> Result<
             Err(e) => return Err(connect_error(e)),
         }
     }
-    sys::wait_fd(fd, Wait::Write, deadline)?;
+    sys::wait_fd(fd, Wait::Write, deadline, crate::process::call_wake_fd())?;
     if let Some(e) = s.take_error()? {
         return Err(e.into());
     }
@@ -281,26 +281,6 @@ fn connect_error(e: std::io::Error) -> Error {
         // A unix socket whose listener's queue is full: OTP answers eagain.
         Some(libc::EAGAIN) => Error::Posix(libc::EAGAIN),
         _ => e.into(),
-    }
-}
-
-/// `accept(ListenSocket, Timeout)`: waits for the next connection on
-/// `listener` until `deadline` (`timeout`). `check` runs before each
-/// attempt, so a listen socket closed meanwhile answers from it; errors
-/// such as `system_limit` come back at once, never retried in a spin.
-/// A pending connection is one `accept4`, as std's; with none, the wait
-/// is a `poll` that `close` of the listen socket ends.
-pub fn accept_within(
-    listener: &Descriptor,
-    deadline: Option<Instant>,
-    mut check: impl FnMut() -> Result<()>,
-) -> Result<Descriptor> {
-    loop {
-        check()?;
-        match listener.accept()? {
-            Some(s) => return Ok(s),
-            None => listener.wait(Wait::Read, deadline)?,
-        }
     }
 }
 

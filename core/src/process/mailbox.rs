@@ -9,6 +9,7 @@ use crate::socket::Socket;
 use crossbeam_channel::Receiver;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -31,6 +32,32 @@ pub struct Process {
     /// as a channel ([`crate::process::mailbox_channel`]): from then on
     /// every message goes there and `queue` stays empty.
     channel: OnceLock<Channel>,
+    /// The exit signal: what [`Process::kill`] sets, and how it ends the
+    /// wait the process's thread is in.
+    exit_signal: ExitSignal,
+}
+
+/// A process's exit signal ([`Process::kill`]).
+#[derive(Default)]
+struct ExitSignal {
+    /// Set once the process is killed.
+    killed: AtomicBool,
+    /// Wakes the wait the thread is in now (an acceptor's turn), if any.
+    waker: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
+    /// An eventfd that `kill` makes readable, for the waits in `poll` that
+    /// no close would end (on a socket another process owns); made the
+    /// first time one is needed, `None` if it could not be.
+    wake_fd: OnceLock<Option<OwnedFd>>,
+}
+
+/// Registered as the way to end the current wait ([`Process::on_kill`])
+/// until dropped.
+pub(crate) struct OnKill<'a>(&'a Process);
+
+impl Drop for OnKill<'_> {
+    fn drop(&mut self) {
+        *self.0.exit_signal.waker.lock() = None;
+    }
 }
 
 impl Process {
@@ -42,7 +69,72 @@ impl Process {
             ready: Condvar::new(),
             owned: Mutex::new(Vec::new()),
             channel: OnceLock::new(),
+            exit_signal: ExitSignal::default(),
         })
+    }
+
+    /// True once the process was killed ([`Process::kill`]).
+    pub(crate) fn is_killed(&self) -> bool {
+        self.exit_signal.killed.load(Ordering::SeqCst)
+    }
+
+    /// Erlang's `exit(Pid, kill)`: the process ends now, whatever its
+    /// thread is doing. It is marked dead, the sockets it owns close (as
+    /// when its thread ends), its mailbox goes, and the gen_tcp call its
+    /// thread waits in (if any) is ended: it returns `killed`. Its thread
+    /// itself cannot be stopped from outside; every blocking call it makes
+    /// from now on answers `killed` at once.
+    pub(crate) fn kill(&self) {
+        if self.exit_signal.killed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Some(Some(fd)) = self.exit_signal.wake_fd.get() {
+            crate::sys::signal_eventfd(fd.as_raw_fd());
+        }
+        let waker = self.exit_signal.waker.lock().clone();
+        if let Some(wake) = waker {
+            wake();
+        }
+        {
+            // A `receive` in progress sees the process dead.
+            let _q = self.queue.lock();
+            self.ready.notify_all();
+        }
+        self.exit();
+    }
+
+    /// Registers `wake` as the way to end the caller's coming wait if the
+    /// process is killed, until the guard is dropped; `Err(Killed)` if it
+    /// already was. `wake` must take the lock the wait releases while it
+    /// sleeps, and the wait must check [`Process::is_killed`] under it
+    /// before sleeping: then no kill is missed.
+    pub(crate) fn on_kill(
+        &self,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> crate::error::Result<OnKill<'_>> {
+        *self.exit_signal.waker.lock() = Some(wake);
+        let guard = OnKill(self);
+        if self.is_killed() {
+            return Err(crate::error::Error::Killed);
+        }
+        Ok(guard)
+    }
+
+    /// The process's wake fd, made on first need (`None` when no
+    /// descriptor is left for it: the wait is then ended only by a close).
+    /// One that `kill` made readable stays so.
+    pub(crate) fn wake_fd(&self) -> Option<RawFd> {
+        let fd = self
+            .exit_signal
+            .wake_fd
+            .get_or_init(|| crate::sys::eventfd().ok())
+            .as_ref()?
+            .as_raw_fd();
+        // Killed before the fd existed: `kill` found none to signal.
+        if self.is_killed() {
+            crate::sys::signal_eventfd(fd);
+        }
+        Some(fd)
     }
 
     /// This process's pid.
@@ -97,6 +189,9 @@ impl Process {
         matches: &mut dyn FnMut(&Message) -> bool,
         timeout: Option<Duration>,
     ) -> Option<Message> {
+        if self.is_killed() {
+            return None;
+        }
         match self.channel.get() {
             Some(ch) => ch.take_first(matches, timeout, || self.queue.lock()),
             None => self.take_first(matches, timeout),
@@ -171,6 +266,10 @@ impl Process {
             if let Some(i) = q.iter().skip(scanned).position(&mut *matches) {
                 return q.remove(scanned + i);
             }
+            // Killed: nothing will come (`kill` notifies under this lock).
+            if self.is_killed() {
+                return None;
+            }
             scanned = q.len();
             match deadline {
                 None => self.ready.wait(&mut q),
@@ -230,6 +329,38 @@ impl Drop for Current {
 
 thread_local! {
     static CURRENT: OnceLock<Current> = const { OnceLock::new() };
+    /// The wake fd the thread's current gen_tcp call watches in its waits
+    /// ([`interruptible_call`]).
+    static CALL_WAKE: std::cell::Cell<Option<RawFd>> = const { std::cell::Cell::new(None) };
+}
+
+/// True if `p` is the calling thread's process (no process is made).
+pub(crate) fn is_current(p: &Arc<Process>) -> bool {
+    CURRENT
+        .try_with(|c| c.get().is_some_and(|cur| Arc::ptr_eq(&cur.0, p)))
+        .unwrap_or(false)
+}
+
+/// Marks the calling thread's gen_tcp call, until dropped, as one whose
+/// waits in `poll` must watch the process's wake fd: an exit signal could
+/// not end them otherwise (they wait on a socket another process owns).
+pub(crate) struct InterruptibleCall(Option<RawFd>);
+
+impl Drop for InterruptibleCall {
+    fn drop(&mut self) {
+        let _ = CALL_WAKE.try_with(|c| c.set(self.0));
+    }
+}
+
+/// See [`InterruptibleCall`].
+pub(crate) fn interruptible_call() -> InterruptibleCall {
+    let fd = current().wake_fd();
+    InterruptibleCall(CALL_WAKE.try_with(|c| c.replace(fd)).ok().flatten())
+}
+
+/// The wake fd the current call's waits watch, if it is interruptible.
+pub(crate) fn call_wake_fd() -> Option<RawFd> {
+    CALL_WAKE.try_with(|c| c.get()).ok().flatten()
 }
 
 /// Makes `p` the calling thread's process (the first thing a spawned
