@@ -86,6 +86,10 @@ impl Acceptors {
         check: impl FnOnce() -> Result<()>,
     ) -> Result<Descriptor> {
         check()?;
+        if crate::process::mailbox::current_is_killed() {
+            // The connection would be a dead process's.
+            return Err(Error::Killed);
+        }
         let mut q = self.queue.lock();
         if q.closed {
             return Err(Error::Closed);

@@ -188,7 +188,10 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
             let s = adopt(fd)?;
             let family = c.family_for(Some(&sockname(&s)?));
             set_kernel_opts(&s, family, c)?;
-            if port.is_some() || c.ip.is_some() {
+            // An address given beside the descriptor binds it, as OTP
+            // does: `{ip}`/`{port}`, or `{ifaddr, {local, Path}}`.
+            let local_path = family == Family::Local && c.local_path.is_some();
+            if port.is_some() || c.ip.is_some() || local_path {
                 if let Some(addr) = c.bind_addr(family, port) {
                     s.bind(&addr.to_socket2()?)?;
                 }
@@ -222,6 +225,11 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) ->
         set_kernel_opts(&s, family, c)?;
         if s.peer_addr().is_ok() {
             return Ok(s);
+        }
+        // A local address given beside the descriptor binds it first, as
+        // OTP does (`{ifaddr, {local, Path}}`, `{ip, _}`, `{port, _}`).
+        if let Some(bind) = c.bind_addr(family, None) {
+            s.bind(&bind.to_socket2()?)?;
         }
         let first = addrs.first().ok_or(Error::Einval)?;
         return connect_one(s, first, deadline);

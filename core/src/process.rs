@@ -8,7 +8,9 @@
 //! `receive ... after` does.
 //!
 //! When a process ends (its thread exits), the sockets it controls are
-//! closed, as in Erlang where a port dies with its owner.
+//! closed, as in Erlang where a port dies with its owner. [`Pid::kill`]
+//! (`exit(Pid, kill)`) ends a process from outside, ending the gen_tcp
+//! call its thread is blocked in.
 //!
 //! A process may also read its mailbox as a `crossbeam_channel::Receiver`
 //! ([`mailbox_channel`]), to wait on its messages, timers and channels of
@@ -183,7 +185,7 @@ impl Pid {
     /// come yet goes to the next acceptor; bytes not received yet stay
     /// for the next reader. A thread cannot be stopped from outside, so
     /// the killed process's thread goes on with what the call returned;
-    /// every blocking gen_tcp call it makes from then on fails with
+    /// every gen_tcp call of it that would wait fails with
     /// [`Error::Killed`] at once, and [`receive`] answers `None` (a
     /// receive already waiting on the mailbox read as a channel,
     /// [`mailbox_channel`], waits on: a channel has no exit signal).

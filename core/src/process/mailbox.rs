@@ -334,6 +334,13 @@ thread_local! {
     static CALL_WAKE: std::cell::Cell<Option<RawFd>> = const { std::cell::Cell::new(None) };
 }
 
+/// True if the calling thread's process was killed (no process is made).
+pub(crate) fn current_is_killed() -> bool {
+    CURRENT
+        .try_with(|c| c.get().is_some_and(|cur| cur.0.is_killed()))
+        .unwrap_or(false)
+}
+
 /// True if `p` is the calling thread's process (no process is made).
 pub(crate) fn is_current(p: &Arc<Process>) -> bool {
     CURRENT
