@@ -176,14 +176,15 @@ impl Socket {
             // One buffer: no list of slices to allocate.
             Some(one) => traced!(
                 self,
-                self.port.send(&[one]),
+                after_exit_signal(self.port.send(&[one])),
                 "gen_tcp:send({self:?}, {})",
                 Size(one.len())
             ),
             None => {
                 let slices = data.slices();
                 let size = || Size(slices.iter().map(|s| s.len()).sum());
-                traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
+                let sent = after_exit_signal(self.port.send(&slices));
+                traced!(self, sent, "gen_tcp:send({self:?}, {})", size())
             }
         }
     }

@@ -120,14 +120,29 @@ fn a_timed_out_acceptor_leaves_its_turn_to_the_next() {
     for backend in BACKENDS {
         let l = listen(backend);
         let mut queue = Vec::new();
-        // The head times out; the one after it waits on the descriptor.
-        let a = acceptor(&l, &mut queue, Some(Duration::from_millis(1)));
-        assert_eq!(a.1.join().unwrap().unwrap_err(), Error::Timeout);
+        let a = acceptor(&l, &mut queue, None);
+        // Behind a (or not yet in the queue: either way it times out).
+        let l2 = l.clone();
+        let b = gen_tcp::spawn_with_handle(move || gen_tcp::accept(&l2, Some(Duration::ZERO)));
+        assert_eq!(b.1.join().unwrap().unwrap_err(), Error::Timeout);
+        wait_for_acceptors(&l, &[a.0]);
+        // The head times out: whoever waits after it gets the connection.
+        let l2 = l.clone();
+        assert!(a.0.kill());
+        assert_eq!(a.1.join().unwrap().unwrap_err(), Error::Killed);
+        let head = gen_tcp::spawn_with_handle(move || {
+            gen_tcp::accept(&l2, Some(Duration::from_millis(1)))
+        });
         let mut queue = Vec::new();
-        let b = acceptor(&l, &mut queue, WAIT);
-        let _cb = connect(&l);
-        b.1.join().unwrap().unwrap();
-        wait_for_acceptors(&l, &[]);
+        let c = acceptor(&l, &mut queue, WAIT);
+        assert_eq!(head.1.join().unwrap().unwrap_err(), Error::Timeout);
+        wait_for_acceptors(&l, &[c.0]);
+        let cc = connect(&l);
+        let sc = c.1.join().unwrap().unwrap();
+        assert_eq!(
+            gen_tcp::peername(&sc).unwrap(),
+            gen_tcp::sockname(&cc).unwrap()
+        );
     }
 }
 
