@@ -240,8 +240,8 @@ impl Descriptor {
         // to end (the caller does not own the socket, so the close that
         // ends its owner's calls is not its own) polls too, watching the
         // caller's wake fd beside the socket.
-        let wake = crate::process::call_wake_fd();
-        let flags = if deadline.is_none() && wake.is_none() {
+        let interruptible = crate::process::call_is_interruptible();
+        let flags = if deadline.is_none() && !interruptible {
             0
         } else {
             libc::MSG_DONTWAIT
@@ -254,6 +254,7 @@ impl Descriptor {
             if self.closed.load(SeqCst) {
                 return Err(closed_error());
             }
+            let wake = crate::process::call_wake_fd();
             match sys::wait_fd(self.raw(), what, deadline, wake) {
                 Ok(()) => {}
                 Err(Error::Timeout) => return Err(deadline_passed()),

@@ -33,7 +33,7 @@ pub(crate) mod mailbox;
 use crate::data::Data;
 use crate::error::Error;
 use crate::socket::Socket;
-pub(crate) use mailbox::call_wake_fd;
+pub(crate) use mailbox::{call_is_interruptible, call_wake_fd};
 use mailbox::{become_process, current, lookup, new_process, Process};
 use std::any::Any;
 use std::fmt;

@@ -44,10 +44,11 @@ struct ExitSignal {
     killed: AtomicBool,
     /// Wakes the wait the thread is in now (an acceptor's turn), if any.
     waker: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
-    /// An eventfd that `kill` makes readable, for the waits in `poll` that
-    /// no close would end (on a socket another process owns); made the
-    /// first time one is needed, `None` if it could not be.
-    wake_fd: OnceLock<Option<OwnedFd>>,
+    /// An eventfd that `kill` makes readable, for a wait in `poll` that no
+    /// close would end (on a socket another process owns): made when such
+    /// a wait starts, closed when its call returns
+    /// ([`InterruptibleCall`]), so that no descriptor stays open for it.
+    wake_fd: Mutex<Option<OwnedFd>>,
 }
 
 /// Registered as the way to end the current wait ([`Process::on_kill`])
@@ -88,7 +89,7 @@ impl Process {
         if self.exit_signal.killed.swap(true, Ordering::SeqCst) {
             return;
         }
-        if let Some(Some(fd)) = self.exit_signal.wake_fd.get() {
+        if let Some(fd) = &*self.exit_signal.wake_fd.lock() {
             crate::sys::signal_eventfd(fd.as_raw_fd());
         }
         let waker = self.exit_signal.waker.lock().clone();
@@ -120,21 +121,25 @@ impl Process {
         Ok(guard)
     }
 
-    /// The process's wake fd, made on first need (`None` when no
-    /// descriptor is left for it: the wait is then ended only by a close).
-    /// One that `kill` made readable stays so.
-    pub(crate) fn wake_fd(&self) -> Option<RawFd> {
-        let fd = self
-            .exit_signal
-            .wake_fd
-            .get_or_init(|| crate::sys::eventfd().ok())
-            .as_ref()?
-            .as_raw_fd();
-        // Killed before the fd existed: `kill` found none to signal.
+    /// A new wake fd for the wait the caller is about to start (`None`
+    /// when no descriptor is left for it: the wait is then ended only by
+    /// a close). It is readable at once if the process is already killed.
+    fn open_wake_fd(&self) -> Option<RawFd> {
+        let fd = crate::sys::eventfd().ok()?;
+        let raw = fd.as_raw_fd();
+        let mut slot = self.exit_signal.wake_fd.lock();
+        *slot = Some(fd);
+        // `kill` sets the flag before it looks here, under this lock.
         if self.is_killed() {
-            crate::sys::signal_eventfd(fd);
+            crate::sys::signal_eventfd(raw);
         }
-        Some(fd)
+        Some(raw)
+    }
+
+    /// Closes the wake fd of the call that returns.
+    fn close_wake_fd(&self) {
+        let fd = self.exit_signal.wake_fd.lock().take();
+        drop(fd);
     }
 
     /// This process's pid.
@@ -329,9 +334,9 @@ impl Drop for Current {
 
 thread_local! {
     static CURRENT: OnceLock<Current> = const { OnceLock::new() };
-    /// The wake fd the thread's current gen_tcp call watches in its waits
-    /// ([`interruptible_call`]).
-    static CALL_WAKE: std::cell::Cell<Option<RawFd>> = const { std::cell::Cell::new(None) };
+    /// Whether the thread's current gen_tcp call must be ended by an exit
+    /// signal through a wake fd ([`interruptible_call`]).
+    static CALL_WAKE: std::cell::Cell<CallWake> = const { std::cell::Cell::new(CallWake::Off) };
 }
 
 /// True if the calling thread's process was killed (no process is made).
@@ -348,26 +353,70 @@ pub(crate) fn is_current(p: &Arc<Process>) -> bool {
         .unwrap_or(false)
 }
 
+/// Where the thread's current gen_tcp call is with its wake fd.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallWake {
+    /// The call needs none (or no call runs).
+    Off,
+    /// It needs one once it waits in `poll`; none made yet.
+    Armed,
+    /// Made, and registered with the process for `kill` to signal.
+    Open(RawFd),
+}
+
 /// Marks the calling thread's gen_tcp call, until dropped, as one whose
-/// waits in `poll` must watch the process's wake fd: an exit signal could
-/// not end them otherwise (they wait on a socket another process owns).
-pub(crate) struct InterruptibleCall(Option<RawFd>);
+/// waits in `poll` must watch a wake fd of the process: an exit signal
+/// could not end them otherwise (they wait on a socket another process
+/// owns, whose close is not the killed process's to make). The wake fd is
+/// made when the call first waits ([`call_wake_fd`]), and closed here.
+pub(crate) struct InterruptibleCall {
+    armed: bool,
+}
 
 impl Drop for InterruptibleCall {
     fn drop(&mut self) {
-        let _ = CALL_WAKE.try_with(|c| c.set(self.0));
+        if !self.armed {
+            return;
+        }
+        if let Ok(CallWake::Open(_)) = CALL_WAKE.try_with(|c| c.replace(CallWake::Off)) {
+            current().close_wake_fd();
+        }
     }
 }
 
-/// See [`InterruptibleCall`].
+/// See [`InterruptibleCall`]. Inside another one, does nothing more.
 pub(crate) fn interruptible_call() -> InterruptibleCall {
-    let fd = current().wake_fd();
-    InterruptibleCall(CALL_WAKE.try_with(|c| c.replace(fd)).ok().flatten())
+    let armed = CALL_WAKE
+        .try_with(|c| {
+            let off = c.get() == CallWake::Off;
+            if off {
+                c.set(CallWake::Armed);
+            }
+            off
+        })
+        .unwrap_or(false);
+    InterruptibleCall { armed }
 }
 
-/// The wake fd the current call's waits watch, if it is interruptible.
+/// True while the thread's gen_tcp call is interruptible: it must not
+/// block in the kernel where no wake fd can end the wait.
+pub(crate) fn call_is_interruptible() -> bool {
+    CALL_WAKE.try_with(|c| c.get() != CallWake::Off).unwrap_or(false)
+}
+
+/// The wake fd the current call's waits watch, made on its first wait;
+/// `None` for a call that is not interruptible (or when no descriptor is
+/// left for one).
 pub(crate) fn call_wake_fd() -> Option<RawFd> {
-    CALL_WAKE.try_with(|c| c.get()).ok().flatten()
+    match CALL_WAKE.try_with(|c| c.get()).ok()? {
+        CallWake::Off => None,
+        CallWake::Open(fd) => Some(fd),
+        CallWake::Armed => {
+            let fd = current().open_wake_fd()?;
+            let _ = CALL_WAKE.try_with(|c| c.set(CallWake::Open(fd)));
+            Some(fd)
+        }
+    }
 }
 
 /// Makes `p` the calling thread's process (the first thing a spawned
