@@ -179,8 +179,10 @@ impl Pid {
     /// to it are dropped, its mailbox is gone), the sockets it controls
     /// close as when their owner ends (the peer sees what a `close` sends
     /// it), and a gen_tcp call its thread is blocked in (`accept`, `recv`,
-    /// `connect`, a [`receive`]) returns: with [`Error::Killed`], or for a
-    /// call on a socket it owned, what the close makes that call answer.
+    /// a `send` on the `socket` backend, a [`receive`]) returns
+    /// [`Error::Killed`]. Not yet ended from outside: a `connect` in
+    /// progress, and an `inet` `send` waiting on a busy port of another
+    /// process's socket (they return when they would have).
     /// Another process's calls are untouched: a connection that has not
     /// come yet goes to the next acceptor; bytes not received yet stay
     /// for the next reader. A thread cannot be stopped from outside, so

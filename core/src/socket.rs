@@ -172,6 +172,9 @@ impl Socket {
 
     /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
+        // Killed, an owner closes the socket, which ends its send; another
+        // process's send waits watching a wake fd.
+        let _interruptible = (!self.port.owner().is_caller()).then(interruptible_call);
         match data.single() {
             // One buffer: no list of slices to allocate.
             Some(one) => traced!(

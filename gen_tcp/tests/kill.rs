@@ -93,3 +93,16 @@ fn a_killed_process_gets_killed_from_every_blocking_call() {
         assert!(!s.is_closed(), "not the killed process's socket");
     }
 }
+
+/// `socket`: a send blocked on a peer that does not read, made by a
+/// process that does not own the socket, ends when that process is
+/// killed (the owner's own send ends with the close of its socket).
+#[test]
+fn a_send_blocked_on_a_full_buffer_ends_when_its_process_is_killed() {
+    let (s, _peer) = pair(InetBackend::Socket);
+    let s2 = s.clone();
+    let (pid, done) = gen_tcp::spawn_with_handle(move || gen_tcp::send(&s2, vec![b'x'; 64 << 20]));
+    assert!(pid.kill());
+    assert_eq!(done.join().unwrap().unwrap_err(), Error::Killed);
+    assert!(!s.is_closed(), "the owner's socket stays open");
+}
