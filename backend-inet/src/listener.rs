@@ -1,6 +1,6 @@
 //! A listen socket of this backend: `accept` waits in the caller's thread
 //! (many callers may wait on one listen socket; each connection goes to
-//! one of them), and the accepted socket inherits the listen socket's
+//! the one that has waited longest, as in OTP), and the accepted socket inherits the listen socket's
 //! options and belongs to the process that accepted it (as in OTP 25).
 
 use crate::port::InetPort;
@@ -10,7 +10,7 @@ use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::process::Message;
 use gen_tcp_core::sys;
 use gen_tcp_core::{
-    open, Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
+    Counters, Data, Descriptor, Error, InetBackend, Opt, OptName, Result, Shutdown, SockAddr,
     SockOpts, Socket, SocketId, Stat,
 };
 use parking_lot::Mutex;
@@ -73,7 +73,8 @@ impl Port for ListenPort {
     /// `EMFILE`/`ENFILE` answer `system_limit` at once (no retry loop).
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        let s = open::accept_within(&self.fd, deadline, || self.live())?;
+        let acceptors = self.owner.acceptors();
+        let s = acceptors.accept(&self.fd, deadline, || self.live())?;
         // The accepted socket inherits the listen socket's options.
         let opts = self.opts.lock().for_accepted();
         InetPort::start(s, opts)
@@ -96,7 +97,9 @@ impl Port for ListenPort {
 
     fn close(&self) -> Result<()> {
         if !self.closed.swap(true, Ordering::AcqRel) {
-            // Wakes every thread waiting in accept.
+            // Connections that came while processes waited in accept are
+            // theirs; the close wakes every thread still waiting.
+            self.owner.acceptors().close(&self.fd);
             self.fd.close();
         }
         Ok(())

@@ -108,6 +108,10 @@ impl InetPort {
         drop(inner);
         let (mut inner, r) = io(self);
         inner.blocked_reader = false;
+        if matches!(&r, Err(e) if gen_tcp_core::descriptor::killed(e)) {
+            // The caller's process was killed: the socket is as it was.
+            return Err(Error::Killed);
+        }
         if inner.state.is_closed() {
             return Err(Error::Closed);
         }

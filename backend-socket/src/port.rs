@@ -10,7 +10,6 @@ use crate::active::{pump, Pumped};
 use crate::state::{Phase, Shut, State};
 use crate::{options, poller};
 use bytes::Bytes;
-use gen_tcp_core::open;
 use gen_tcp_core::port::{Owner, Port, ReadAhead, SocketExt, SocketIdExt};
 use gen_tcp_core::reactor::{Event, Served, Source, Turn, READS_PER_TURN};
 use gen_tcp_core::stats::Stat;
@@ -189,7 +188,8 @@ impl Port for SocketPort {
 
     fn accept(&self, timeout: Option<Duration>) -> Result<Socket> {
         let deadline = sys::deadline(timeout);
-        let s = open::accept_within(&self.fd, deadline, || match self.state.lock().phase {
+        let acceptors = self.owner.acceptors();
+        let s = acceptors.accept(&self.fd, deadline, || match self.state.lock().phase {
             Phase::Listening => Ok(()),
             Phase::Closed => Err(Error::Closed),
             _ => Err(Error::Einval),
@@ -217,8 +217,14 @@ impl Port for SocketPort {
             return Err(Error::Closed);
         }
         let mut st = self.state.lock();
+        let listening = st.phase == Phase::Listening;
         st.phase = Phase::Closed;
         st.reg.close();
+        if listening {
+            // Connections that came while processes waited in accept are
+            // theirs.
+            self.owner.acceptors().close(&self.fd);
+        }
         // Wakes blocked readers and acceptors (`{linger, {true, 0}}`: with
         // a reset); the number stays valid.
         self.fd.close();

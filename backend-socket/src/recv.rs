@@ -112,6 +112,10 @@ fn blocking<'a, T>(
     drop(st);
     let (mut st, r) = io();
     st.blocked_reader = false;
+    if matches!(&r, Err(e) if gen_tcp_core::descriptor::killed(e)) {
+        // The caller's process was killed: the socket is as it was.
+        return Err(Error::Killed);
+    }
     if port.fd.is_closed() || st.phase == Phase::Closed {
         return Err(Error::Closed);
     }

@@ -60,6 +60,13 @@ pub fn timed_out(e: &io::Error) -> bool {
     e.raw_os_error().is_none() && Error::from(io::Error::from(e.kind())) == Error::Timeout
 }
 
+/// True for the error a blocking call gives when the calling process is
+/// killed while it waits ([`crate::process::Pid::kill`]): the socket is
+/// fine, the call must end (with [`Error::Killed`]).
+pub fn killed(e: &io::Error) -> bool {
+    crate::error::carried(e) == Some(&Error::Killed)
+}
+
 fn deadline_passed() -> io::Error {
     Error::Timeout.into()
 }
@@ -224,7 +231,7 @@ impl Descriptor {
     /// (`timeout`); `closed` once it is closed.
     pub fn wait(&self, what: Wait, deadline: Option<Instant>) -> Result<()> {
         let _blocked = self.block().map_err(|_| Error::Closed)?;
-        sys::wait_fd(self.raw(), what, deadline)
+        sys::wait_fd(self.raw(), what, deadline, crate::process::call_wake_fd())
     }
 
     /// Runs `attempt` (one system call, with `flags`) as `block` says: at
@@ -244,8 +251,12 @@ impl Descriptor {
         // With no deadline the call blocks in the kernel (one syscall, as
         // std's); a descriptor that was made non-blocking elsewhere (`{fd,
         // Fd}`) answers EAGAIN and we poll. With a deadline we try, then
-        // poll until the deadline.
-        let flags = if deadline.is_none() {
+        // poll until the deadline. A call that an exit signal must be able
+        // to end (the caller does not own the socket, so the close that
+        // ends its owner's calls is not its own) polls too, watching the
+        // caller's wake fd beside the socket.
+        let interruptible = crate::process::call_is_interruptible();
+        let flags = if deadline.is_none() && !interruptible {
             0
         } else {
             libc::MSG_DONTWAIT
@@ -258,7 +269,8 @@ impl Descriptor {
             if self.closed.load(SeqCst) {
                 return Err(closed_error());
             }
-            match sys::wait_fd(self.raw(), what, deadline) {
+            let wake = crate::process::call_wake_fd();
+            match sys::wait_fd(self.raw(), what, deadline, wake) {
                 Ok(()) => {}
                 Err(Error::Timeout) => return Err(deadline_passed()),
                 Err(e) => return Err(e.into()),
@@ -673,7 +685,7 @@ mod tests {
         let addr = l.local_addr().unwrap();
         let l = Descriptor::listening(l, &c).unwrap();
         let _peer = std::net::TcpStream::connect(addr.as_socket().unwrap()).unwrap();
-        let s = crate::open::accept_within(&l, None, || Ok(())).unwrap();
+        let s = crate::acceptors::Acceptors::default().accept(&l, None, || Ok(())).unwrap();
         assert_eq!(read_priority(s.as_fd()), 3);
         l.options_set(&[Opt::Priority(0)]);
         assert_eq!(l.priority.load(SeqCst), 3, "read back from the kernel");

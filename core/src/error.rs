@@ -66,6 +66,11 @@ pub enum Error {
     /// `no_recovery`: a name server failed for good (`EAI_FAIL`, such as
     /// a refused or failed query), as OTP's `inet_gethost` names it.
     NoRecovery,
+    /// `killed`: the calling process was ended by an exit signal
+    /// ([`Pid::kill`](crate::process::Pid::kill), Erlang's `exit(Pid,
+    /// kill)`) while in the call, or before it. What it owned is closed;
+    /// its thread should return.
+    Killed,
     /// Any other POSIX error, by its errno (printed with its name).
     Posix(i32),
     /// An [`io::Error`] with no errno and no gen_tcp reason (one made by
@@ -114,6 +119,7 @@ impl Error {
             Error::Nxdomain => "nxdomain",
             Error::TryAgain => "try_again",
             Error::NoRecovery => "no_recovery",
+            Error::Killed => "killed",
             Error::Posix(e) => posix_name(*e),
             Error::Io(_) => "io",
         }
@@ -191,6 +197,12 @@ impl fmt::Display for Carried {
 
 impl std::error::Error for Carried {}
 
+/// The [`Error`] an [`io::Error`] was made from, if it was made from one
+/// that has no errno.
+pub(crate) fn carried(e: &io::Error) -> Option<&Error> {
+    e.get_ref()?.downcast_ref::<Carried>().map(|c| &c.0)
+}
+
 impl From<Error> for io::Error {
     fn from(e: Error) -> io::Error {
         match e {
@@ -213,6 +225,8 @@ impl From<Error> for io::Error {
                     Error::NotOwner => io::ErrorKind::PermissionDenied,
                     Error::Badarg => io::ErrorKind::InvalidInput,
                     Error::Nxdomain => io::ErrorKind::NotFound,
+                    // Not `Interrupted`, which std's `read_exact` and
+                    // `write_all` retry: the call must end.
                     _ => io::ErrorKind::Other,
                 };
                 io::Error::new(kind, Carried(other))

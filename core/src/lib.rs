@@ -23,6 +23,8 @@
 //! - [`port`]: the extension API: the [`port::Port`] trait backends
 //!   implement, the [`port::Owner`] of a socket, making a [`Socket`].
 //! - [`open`]: creating, binding, listening and connecting descriptors.
+//! - [`acceptors`]: the processes waiting in `accept` on a listen socket,
+//!   served in arrival order.
 //! - [`sockopt`]: kernel socket options.
 //! - [`observe`]: every live socket (`inet:i()`), `{debug, true}` traces
 //!   and the drivers' own figures.
@@ -55,6 +57,7 @@ pub mod sys;
 pub(crate) use sys::syscall;
 
 linux_only! {
+    pub mod acceptors;
     pub mod active;
     pub mod addr;
     pub mod backend;

@@ -189,7 +189,10 @@ pub fn listen(port: u16, c: &CreateOpts) -> Result<Socket> {
             let s = adopt(fd)?;
             let family = c.family_for(Some(&sockname(&s)?));
             set_kernel_opts(&s, family, c)?;
-            if port.is_some() || c.ip.is_some() {
+            // An address given beside the descriptor binds it, as OTP
+            // does: `{ip}`/`{port}`, or `{ifaddr, {local, Path}}`.
+            let local_path = family == Family::Local && c.local_path.is_some();
+            if port.is_some() || c.ip.is_some() || local_path {
                 if let Some(addr) = c.bind_addr(family, port) {
                     s.bind(&addr.to_socket2()?)?;
                 }
@@ -223,6 +226,11 @@ pub fn connect(addrs: &[SockAddr], c: &CreateOpts, deadline: Option<Instant>) ->
         set_kernel_opts(&s, family, c)?;
         if s.peer_addr().is_ok() {
             return Ok(s);
+        }
+        // A local address given beside the descriptor binds it first, as
+        // OTP does (`{ifaddr, {local, Path}}`, `{ip, _}`, `{port, _}`).
+        if let Some(bind) = c.bind_addr(family, None) {
+            s.bind(&bind.to_socket2()?)?;
         }
         let first = addrs.first().ok_or(Error::Einval)?;
         return connect_one(s, first, deadline);
@@ -269,7 +277,7 @@ fn connect_one(s: Socket, addr: &SockAddr, deadline: Option<Instant>) -> Result<
             Err(e) => return Err(connect_error(e)),
         }
     }
-    sys::wait_fd(fd, Wait::Write, deadline)?;
+    sys::wait_fd(fd, Wait::Write, deadline, crate::process::call_wake_fd())?;
     if let Some(e) = s.take_error()? {
         return Err(e.into());
     }
@@ -282,26 +290,6 @@ fn connect_error(e: std::io::Error) -> Error {
         // A unix socket whose listener's queue is full: OTP answers eagain.
         Some(libc::EAGAIN) => Error::Posix(libc::EAGAIN),
         _ => e.into(),
-    }
-}
-
-/// `accept(ListenSocket, Timeout)`: waits for the next connection on
-/// `listener` until `deadline` (`timeout`). `check` runs before each
-/// attempt, so a listen socket closed meanwhile answers from it; errors
-/// such as `system_limit` come back at once, never retried in a spin.
-/// A pending connection is one `accept4`, as std's; with none, the wait
-/// is a `poll` that `close` of the listen socket ends.
-pub fn accept_within(
-    listener: &Descriptor,
-    deadline: Option<Instant>,
-    mut check: impl FnMut() -> Result<()>,
-) -> Result<Descriptor> {
-    loop {
-        check()?;
-        match listener.accept()? {
-            Some(s) => return Ok(s),
-            None => listener.wait(Wait::Read, deadline)?,
-        }
     }
 }
 

@@ -14,6 +14,7 @@
 //! (options, framing, the owner, counters) are in the rest of this crate.
 
 use crate::active::Active;
+use crate::acceptors::Acceptors;
 use crate::addr::SockAddr;
 use crate::backend::InetBackend;
 use crate::data::Data;
@@ -47,6 +48,7 @@ pub use crate::process::mailbox::{OwnedResource, Process};
 pub struct Owner {
     process: Mutex<Arc<Process>>,
     watch: Watch,
+    acceptors: Acceptors,
 }
 
 impl Owner {
@@ -55,7 +57,19 @@ impl Owner {
         Owner {
             process: Mutex::new(current()),
             watch: Watch::default(),
+            acceptors: Acceptors::default(),
         }
+    }
+
+    /// The processes waiting in `accept` on this socket, in arrival order:
+    /// a backend's `accept` and `close` of a listen socket go through it.
+    pub fn acceptors(&self) -> &Acceptors {
+        &self.acceptors
+    }
+
+    /// True if the calling process owns the socket.
+    pub fn is_caller(&self) -> bool {
+        crate::process::mailbox::is_current(&self.process.lock())
     }
 
     /// What core keeps per socket to observe it.

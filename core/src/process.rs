@@ -8,7 +8,9 @@
 //! `receive ... after` does.
 //!
 //! When a process ends (its thread exits), the sockets it controls are
-//! closed, as in Erlang where a port dies with its owner.
+//! closed, as in Erlang where a port dies with its owner. [`Pid::kill`]
+//! (`exit(Pid, kill)`) ends a process from outside, ending the gen_tcp
+//! call its thread is blocked in.
 //!
 //! A process may also read its mailbox as a `crossbeam_channel::Receiver`
 //! ([`mailbox_channel`]), to wait on its messages, timers and channels of
@@ -31,6 +33,7 @@ pub(crate) mod mailbox;
 use crate::data::Data;
 use crate::error::Error;
 use crate::socket::Socket;
+pub(crate) use mailbox::{call_is_interruptible, call_wake_fd};
 use mailbox::{become_process, current, lookup, new_process, Process};
 use std::any::Any;
 use std::fmt;
@@ -165,6 +168,45 @@ impl Pid {
     pub fn send(self, msg: Message) {
         if let Some(p) = self.process() {
             p.deliver(msg);
+        }
+    }
+
+    /// Erlang's `exit(Pid, kill)`: ends the process now, whatever it is
+    /// doing, as a supervisor ends an acceptor. `false` if it had already
+    /// ended.
+    ///
+    /// At once: the process is dead ([`Pid::is_alive`] is false, messages
+    /// to it are dropped, its mailbox is gone), the sockets it controls
+    /// close as when their owner ends (the peer sees what a `close` sends
+    /// it), and a gen_tcp call its thread is blocked in (`accept`, `recv`,
+    /// a `send` on the `socket` backend, a [`receive`]) returns
+    /// [`Error::Killed`]. Not yet ended from outside: a `connect` in
+    /// progress, and an `inet` `send` waiting on a busy port of another
+    /// process's socket (they return when they would have).
+    /// Another process's calls are untouched: a connection that has not
+    /// come yet goes to the next acceptor; bytes not received yet stay
+    /// for the next reader. A thread cannot be stopped from outside, so
+    /// the killed process's thread goes on with what the call returned;
+    /// every gen_tcp call of it that would wait fails with
+    /// [`Error::Killed`] at once, and [`receive`] answers `None` (a
+    /// receive already waiting on the mailbox read as a channel,
+    /// [`mailbox_channel`], waits on: a channel has no exit signal).
+    ///
+    /// ```
+    /// use gen_tcp_core::process::{receive, spawn_with_handle};
+    /// let (pid, done) = spawn_with_handle(|| receive(None)); // waits for ever
+    /// assert!(pid.kill());
+    /// assert!(done.join().unwrap().is_none()); // its receive returned
+    /// assert!(!pid.is_alive());
+    /// assert!(!pid.kill());
+    /// ```
+    pub fn kill(self) -> bool {
+        match self.process() {
+            Some(p) if p.is_alive() => {
+                p.kill();
+                true
+            }
+            _ => false,
         }
     }
 

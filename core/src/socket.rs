@@ -9,6 +9,7 @@ use crate::observe::trace::{self, Size, Timeout};
 use crate::observe::{SocketInfo, Status, Watch};
 use crate::options::{Opt, OptName};
 use crate::port::Port;
+use crate::process::mailbox::{current, interruptible_call};
 use crate::process::Pid;
 use crate::stats::Stat;
 use std::fmt;
@@ -161,7 +162,7 @@ impl Socket {
         let timeout = finite(timeout);
         let accepted = {
             let _accepting = self.watch().accepting();
-            self.port.accept(timeout)
+            after_exit_signal(self.port.accept(timeout))
         };
         if let Ok(s) = &accepted {
             self.pass_debug_to(s);
@@ -171,18 +172,22 @@ impl Socket {
 
     /// `send(Socket, Packet)`: any [`IoData`], framed by `{packet, _}`.
     pub fn send(&self, data: impl IoData) -> Result<()> {
+        // Killed, an owner closes the socket, which ends its send; another
+        // process's send waits watching a wake fd.
+        let _interruptible = (!self.port.owner().is_caller()).then(interruptible_call);
         match data.single() {
             // One buffer: no list of slices to allocate.
             Some(one) => traced!(
                 self,
-                self.port.send(&[one]),
+                after_exit_signal(self.port.send(&[one])),
                 "gen_tcp:send({self:?}, {})",
                 Size(one.len())
             ),
             None => {
                 let slices = data.slices();
                 let size = || Size(slices.iter().map(|s| s.len()).sum());
-                traced!(self, self.port.send(&slices), "gen_tcp:send({self:?}, {})", size())
+                let sent = after_exit_signal(self.port.send(&slices));
+                traced!(self, sent, "gen_tcp:send({self:?}, {})", size())
             }
         }
     }
@@ -190,7 +195,13 @@ impl Socket {
     /// `recv(Socket, Length, Timeout)` on a passive socket.
     pub fn recv(&self, length: usize, timeout: Option<Duration>) -> Result<Data> {
         let timeout = finite(timeout);
-        let got = self.port.recv(length, timeout);
+        let got = if self.port.owner().is_caller() {
+            // Killed, the caller closes the socket, which ends the call.
+            after_exit_signal(self.port.recv(length, timeout))
+        } else {
+            let _interruptible = interruptible_call();
+            after_exit_signal(self.port.recv(length, timeout))
+        };
         traced!(self, got, "gen_tcp:recv({self:?}, {length}, {})", Timeout(timeout))
     }
 
@@ -380,7 +391,12 @@ impl AsFd for Socket {
 impl io::Read for &Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let len = buf.len();
-        let read = self.port.read_into(buf, None);
+        let read = if self.port.owner().is_caller() {
+            after_exit_signal(self.port.read_into(buf, None))
+        } else {
+            let _interruptible = interruptible_call();
+            after_exit_signal(self.port.read_into(buf, None))
+        };
         match traced!(*self, read, "read({self:?}, {len})") {
             Ok(n) => Ok(n),
             // What `inet` answers after end of stream (`enotconn`) is end
@@ -430,5 +446,14 @@ impl io::Write for Socket {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// What a call that failed answers if its process was killed meanwhile
+/// (`killed`, whatever the close of its sockets made the call see).
+fn after_exit_signal<T>(r: Result<T>) -> Result<T> {
+    match r {
+        Err(_) if current().is_killed() => Err(Error::Killed),
+        r => r,
     }
 }

@@ -69,29 +69,62 @@ fn poll_ms(deadline: Option<Instant>) -> libc::c_int {
 
 /// Waits until `fd` is ready for `what`, or until `deadline` (`None` =
 /// forever). `Err(Timeout)` when the deadline passes first. Retries on
-/// `EINTR`.
-pub(crate) fn wait_fd(fd: RawFd, what: Wait, deadline: Option<Instant>) -> Result<()> {
+/// `EINTR`. With `wake` (the calling process's exit signal, an eventfd
+/// that [`signal_eventfd`] makes readable), the same one `poll` watches it
+/// too, and `Err(Killed)` comes back once it is readable.
+pub(crate) fn wait_fd(
+    fd: RawFd,
+    what: Wait,
+    deadline: Option<Instant>,
+    wake: Option<RawFd>,
+) -> Result<()> {
     let events = match what {
         Wait::Read => libc::POLLIN,
         Wait::Write => libc::POLLOUT,
     };
     loop {
-        let mut pfd = libc::pollfd {
-            fd,
-            events,
-            revents: 0,
-        };
-        match syscall!(poll(&mut pfd, 1, poll_ms(deadline))) {
+        let mut pfds = [
+            libc::pollfd {
+                fd,
+                events,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: wake.unwrap_or(-1),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let n = if wake.is_some() { 2 } else { 1 };
+        match syscall!(poll(pfds.as_mut_ptr(), n, poll_ms(deadline))) {
             Ok(0) => {
                 if passed(deadline) {
                     return Err(Error::Timeout);
                 }
             }
+            Ok(_) if pfds[1].revents != 0 => return Err(Error::Killed),
             Ok(_) => return Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// A new eventfd (close-on-exec, non-blocking), for a process's exit
+/// signal: made readable once by [`signal_eventfd`], never read.
+pub(crate) fn eventfd() -> std::io::Result<OwnedFd> {
+    let fd = syscall!(eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))?;
+    // SAFETY: eventfd returned a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Makes the eventfd `fd` readable (and every `poll` watching it return).
+pub(crate) fn signal_eventfd(fd: RawFd) {
+    let one: u64 = 1;
+    // SAFETY: `one` is valid for reads of its 8 bytes for the call. A
+    // failure (the counter full, which one write a process never makes)
+    // leaves it readable anyway.
+    let _ = syscall!(write(fd, (&one as *const u64).cast(), 8));
 }
 
 /// Retries `f` while it fails with `EINTR`.
@@ -254,9 +287,15 @@ mod tests {
             r.as_raw_fd(),
             Wait::Read,
             deadline(Some(Duration::from_millis(10))),
+            None,
         );
         assert_eq!(res, Err(Error::Timeout));
-        assert_eq!(wait_fd(w.as_raw_fd(), Wait::Write, None), Ok(()));
+        assert_eq!(wait_fd(w.as_raw_fd(), Wait::Write, None, None), Ok(()));
+        // A signalled wake fd ends a wait that nothing else would end.
+        let wake = eventfd().unwrap();
+        signal_eventfd(wake.as_raw_fd());
+        let res = wait_fd(r.as_raw_fd(), Wait::Read, None, Some(wake.as_raw_fd()));
+        assert_eq!(res, Err(Error::Killed));
     }
 
     #[test]

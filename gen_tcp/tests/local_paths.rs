@@ -106,3 +106,88 @@ fn an_abstract_address_keeps_its_nuls() {
         assert_eq!(gen_tcp::recv(&s, 1, WAIT).unwrap().to_vec(), b"x");
     }
 }
+
+/// `{ifaddr, {local, <<>>}}`: the kernel binds an abstract name of its
+/// choosing (autobind), which `sockname` returns, and a peer reaches the
+/// socket by it (OTP 25, both backends: `{ok, {local, <<0, "9a552">>}}`).
+#[test]
+fn an_empty_local_path_autobinds_an_abstract_name() {
+    for backend in [InetBackend::Inet, InetBackend::Socket] {
+        let l = gen_tcp::listen(
+            0,
+            &[
+                Opt::InetBackend(backend),
+                Opt::Ifaddr(Ifaddr::Local(PathBuf::new())),
+                Opt::Active(Active::False),
+            ],
+        )
+        .unwrap();
+        let SockAddr::Local(name) = gen_tcp::sockname(&l).unwrap() else {
+            panic!("{backend:?}: not local");
+        };
+        let bytes = name.as_os_str().as_bytes();
+        // Linux's autobind: a NUL and five hex digits.
+        assert_eq!(bytes.len(), 6, "{backend:?}: {bytes:?}");
+        assert_eq!(bytes[0], 0, "{backend:?}: {bytes:?}");
+        assert!(bytes[1..].iter().all(u8::is_ascii_hexdigit), "{backend:?}");
+        let c = gen_tcp::connect(
+            Address::Local(name.clone()),
+            0,
+            &[Opt::InetBackend(backend), Opt::Local],
+            WAIT,
+        )
+        .unwrap();
+        let s = gen_tcp::accept(&l, WAIT).unwrap();
+        gen_tcp::send(&c, "x").unwrap();
+        assert_eq!(gen_tcp::recv(&s, 0, WAIT).unwrap(), &b"x"[..]);
+    }
+}
+
+/// `{fd, Fd}` with `{ifaddr, {local, Path}}`: the descriptor is bound to
+/// the path, for `listen` and for `connect` (OTP 25, both backends).
+#[test]
+fn a_descriptor_given_with_a_local_path_is_bound_to_it() {
+    use gen_tcp::Fd;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    /// A new unbound unix stream socket.
+    fn unbound() -> OwnedFd {
+        // SAFETY: plain arguments; the result is checked.
+        let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+        assert!(fd >= 0);
+        // SAFETY: socket(2) returned a new descriptor nobody else owns.
+        unsafe { OwnedFd::from_raw_fd(fd) }
+    }
+    let dir = temp_dir("fd_local");
+    for backend in [InetBackend::Inet, InetBackend::Socket] {
+        let at = dir.join(format!("listen_{backend:?}"));
+        let l = gen_tcp::listen(
+            0,
+            &[
+                Opt::InetBackend(backend),
+                Opt::Fd(Fd::from(unbound())),
+                Opt::Ifaddr(Ifaddr::Local(at.clone())),
+                Opt::Active(Active::False),
+            ],
+        )
+        .unwrap();
+        assert_eq!(gen_tcp::sockname(&l).unwrap(), SockAddr::Local(at.clone()));
+        let from = dir.join(format!("connect_{backend:?}"));
+        let c = gen_tcp::connect(
+            Address::Local(at.clone()),
+            0,
+            &[
+                Opt::InetBackend(backend),
+                Opt::Fd(Fd::from(unbound())),
+                Opt::Ifaddr(Ifaddr::Local(from.clone())),
+            ],
+            WAIT,
+        )
+        .unwrap();
+        assert_eq!(
+            gen_tcp::sockname(&c).unwrap(),
+            SockAddr::Local(from.clone())
+        );
+        let s = gen_tcp::accept(&l, WAIT).unwrap();
+        assert_eq!(gen_tcp::peername(&s).unwrap(), SockAddr::Local(from));
+    }
+}

@@ -1,10 +1,6 @@
 # Divergences no corpus entry can replay, because our side does not answer
 # them the same way twice (the replay asserts exact traces). One per line:
 # `<signature>  ## <reason>`. `otp-diff run` counts them as listed.
-inet join(accept) {ok,s} / {error,timeout}  ## Several processes in accept: OTP gives the next connection to the one that has waited longest; ours wakes every waiter (open::accept_within polls, then accept(2)) and whichever thread runs first takes it. Fix: a FIFO of acceptors per listen socket (backend-inet/src/listener.rs, backend-socket/src/port.rs accept).
-socket join(accept) {ok,s} / {error,timeout}  ## As on inet: OTP serves acceptors in arrival order; ours, whichever thread wins the race.
-inet join(accept) {ok,s} / {error,closed}  ## A connection arrives while a process waits in accept, then the listen socket is closed: OTP's acceptor already has the connection; ours may see the close first (its thread had not run yet). Same fix as the FIFO of acceptors: hand the connection over when it arrives.
-socket join(accept) {ok,s} / {error,closed}  ## As on inet.
 inet flush [{tcp,s,str} only in otp]  ## inet: close/1 on an active socket with a message in flight: whether {tcp, S, _} is already in the mailbox when close returns depends on when our driver delivered it.
 inet getopts {error,einval} / {ok,[..]}  ## inet: our own shutdown(read) on an active socket: OTP's port sees the end of stream and closes at once (getopts, shutdown, recv answer einval/closed); ours sees it when the driver next reads, so what a call right after answers depends on timing on our side.
 inet join(recv) {error,closed} / {ok,str}  ## inet: a recv waiting when our own shutdown(read) comes, then bytes arrive: which of the two the waiting recv sees first depends on timing (OTP answered either way in different runs).

@@ -364,7 +364,14 @@ payload(B) when is_binary(B) -> B.
 payload_part(I) when is_integer(I) -> I;
 payload_part(T) -> payload(T).
 
-pat(N, Seed) -> << <<($a + ((Seed + I) rem 26))>> || I <- lists:seq(0, N - 1) >>.
+%% Byte I is $a + ((Seed + I) rem 26): one period copied in C, so that a
+%% megabyte takes microseconds, as on the Rust side (built element by
+%% element it took 200 ms, and a step timed after it, such as `sleep 50;
+%% kill a` after `go a send s {pat, 1000000}`, ran before the send began).
+pat(N, _Seed) when N =< 0 -> <<>>;
+pat(N, Seed) ->
+    Period = << <<($a + ((Seed + I) rem 26))>> || I <- lists:seq(0, 25) >>,
+    binary:part(binary:copy(Period, N div 26 + 1), 0, N).
 
 %% `{timeout, Rest}`: the rest as its shape, since how much the kernel
 %% took depends on its buffers.

@@ -259,10 +259,10 @@ fn spawn_helper(ctx: &Arc<Ctx>, name: &Term) -> Term {
     ok()
 }
 
-/// `end`/`kill`: the helper stops once its current step returns (a thread
-/// cannot be ended from outside, as `exit(Pid, kill)` ends an Erlang
-/// process); `ok` once it is gone, else `busy`. After `kill` its answer
-/// is lost.
+/// `end`/`kill`: `end` stops the helper once its current step returns;
+/// `kill` is `Pid::kill` (`exit(Pid, kill)`), which ends the step it is
+/// blocked in. `ok` once its thread is gone, else `busy`. After `kill`
+/// its answer is lost.
 fn stop(h: &Helper, kill: bool) -> Term {
     if kill {
         h.kept
@@ -270,6 +270,7 @@ fn stop(h: &Helper, kill: bool) -> Term {
             .unwrap()
             .extend(h.results.lock().unwrap().try_iter());
         h.killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        h.pid.kill();
     }
     let _ = h.cmds.lock().unwrap().send(Cmd::Stop);
     let deadline = Instant::now() + END_WAIT;

@@ -100,6 +100,9 @@ pub struct SocketInfo {
     pub options: Vec<Opt>,
     /// `inet:getstat/1` (empty once closed).
     pub stats: Vec<(Stat, u64)>,
+    /// The processes waiting in `accept` on it (a listen socket), the
+    /// next to get a connection first, as OTP serves them.
+    pub acceptors: Vec<Pid>,
     port: Weak<dyn Port>,
 }
 
@@ -118,6 +121,7 @@ impl SocketInfo {
             fd: port.raw_fd(),
             options: port.getopts(&OPTIONS).unwrap_or_default(),
             stats: port.getstat(&Stat::ALL).unwrap_or_default(),
+            acceptors: port.owner().acceptors().waiting(),
             port: Arc::downgrade(port),
         }
     }

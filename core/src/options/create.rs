@@ -4,7 +4,7 @@ use super::{Fd, Ifaddr, Opt, SockOpts};
 use crate::addr::{Family, SockAddr};
 use crate::backend::{default_backend, InetBackend};
 use crate::error::{Error, Result};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::path::PathBuf;
 
 /// What the options open: `listen` and `connect` each take a different
@@ -52,6 +52,10 @@ pub struct CreateOpts {
     pub ip: Option<IpAddr>,
     /// `{port, P}` or the port part of an `{ifaddr, SockAddr}`.
     pub port: Option<u16>,
+    /// The scope id of an IPv6 `{ifaddr, SockAddr}` (a link-local
+    /// address names its interface by it), 0 when none was given; `{ip,
+    /// A}` or another `ifaddr` given after it clears it.
+    pub scope_id: u32,
     /// `{ifaddr, {local, Path}}`: the unix path to bind.
     pub local_path: Option<PathBuf>,
     /// `{fd, Fd}`: adopt this descriptor.
@@ -122,6 +126,7 @@ impl CreateOpts {
             family: None,
             ip: None,
             port: None,
+            scope_id: 0,
             local_path: None,
             fd: None,
             backlog: 5,
@@ -140,12 +145,18 @@ impl CreateOpts {
                 Opt::Inet => c.family = Some(Family::Inet),
                 Opt::Inet6 => c.family = Some(Family::Inet6),
                 Opt::Local => c.family = Some(Family::Local),
-                Opt::Ip(ip) => c.ip = Some(*ip),
+                Opt::Ip(ip) | Opt::Ifaddr(Ifaddr::Ip(ip)) => {
+                    c.ip = Some(*ip);
+                    c.scope_id = 0;
+                }
                 Opt::Port(p) => c.port = Some(*p),
-                Opt::Ifaddr(Ifaddr::Ip(ip)) => c.ip = Some(*ip),
                 Opt::Ifaddr(Ifaddr::SockAddr(a)) => {
                     c.ip = Some(a.ip());
                     c.port = Some(a.port());
+                    c.scope_id = match a {
+                        SocketAddr::V6(v6) => v6.scope_id(),
+                        SocketAddr::V4(_) => 0,
+                    };
                 }
                 Opt::Ifaddr(Ifaddr::Local(p)) => {
                     c.local_path = Some(p.clone());
@@ -196,7 +207,11 @@ impl CreateOpts {
             Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
             _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         });
-        Some(SockAddr::Inet(SocketAddr::new(ip, port.unwrap_or(0))))
+        let port = port.unwrap_or(0);
+        Some(SockAddr::Inet(match ip {
+            IpAddr::V6(v6) => SocketAddrV6::new(v6, port, 0, self.scope_id).into(),
+            IpAddr::V4(_) => SocketAddr::new(ip, port),
+        }))
     }
 }
 
@@ -241,6 +256,19 @@ mod tests {
             assert_eq!(ok(CreateOpts::parse_listen(std::slice::from_ref(&opt))), listen, "{opt:?}");
             assert_eq!(ok(CreateOpts::parse_connect(std::slice::from_ref(&opt))), connect, "{opt:?}");
         }
+    }
+
+    #[test]
+    fn an_ipv6_ifaddr_keeps_its_scope_id_until_an_ip_replaces_it() {
+        let a: SocketAddr = "[fe80::1%7]:80".parse().unwrap();
+        let c = CreateOpts::parse(&[Opt::Ifaddr(Ifaddr::SockAddr(a))]).unwrap();
+        assert_eq!(c.bind_addr(Family::Inet6, None), Some(SockAddr::Inet(a)));
+        let ip = Opt::Ip(Ipv6Addr::LOCALHOST.into());
+        let c = CreateOpts::parse(&[Opt::Ifaddr(Ifaddr::SockAddr(a)), ip]).unwrap();
+        let SockAddr::Inet(SocketAddr::V6(b)) = c.bind_addr(Family::Inet6, None).unwrap() else {
+            panic!()
+        };
+        assert_eq!((b.scope_id(), b.port()), (0, 80));
     }
 
     #[test]

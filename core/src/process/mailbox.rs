@@ -9,6 +9,7 @@ use crate::socket::Socket;
 use crossbeam_channel::Receiver;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -31,6 +32,33 @@ pub struct Process {
     /// as a channel ([`crate::process::mailbox_channel`]): from then on
     /// every message goes there and `queue` stays empty.
     channel: OnceLock<Channel>,
+    /// The exit signal: what [`Process::kill`] sets, and how it ends the
+    /// wait the process's thread is in.
+    exit_signal: ExitSignal,
+}
+
+/// A process's exit signal ([`Process::kill`]).
+#[derive(Default)]
+struct ExitSignal {
+    /// Set once the process is killed.
+    killed: AtomicBool,
+    /// Wakes the wait the thread is in now (an acceptor's turn), if any.
+    waker: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
+    /// An eventfd that `kill` makes readable, for a wait in `poll` that no
+    /// close would end (on a socket another process owns): made when such
+    /// a wait starts, closed when its call returns
+    /// ([`InterruptibleCall`]), so that no descriptor stays open for it.
+    wake_fd: Mutex<Option<OwnedFd>>,
+}
+
+/// Registered as the way to end the current wait ([`Process::on_kill`])
+/// until dropped.
+pub(crate) struct OnKill<'a>(&'a Process);
+
+impl Drop for OnKill<'_> {
+    fn drop(&mut self) {
+        *self.0.exit_signal.waker.lock() = None;
+    }
 }
 
 impl Process {
@@ -42,7 +70,76 @@ impl Process {
             ready: Condvar::new(),
             owned: Mutex::new(Vec::new()),
             channel: OnceLock::new(),
+            exit_signal: ExitSignal::default(),
         })
+    }
+
+    /// True once the process was killed ([`Process::kill`]).
+    pub(crate) fn is_killed(&self) -> bool {
+        self.exit_signal.killed.load(Ordering::SeqCst)
+    }
+
+    /// Erlang's `exit(Pid, kill)`: the process ends now, whatever its
+    /// thread is doing. It is marked dead, the sockets it owns close (as
+    /// when its thread ends), its mailbox goes, and the gen_tcp call its
+    /// thread waits in (if any) is ended: it returns `killed`. Its thread
+    /// itself cannot be stopped from outside; every blocking call it makes
+    /// from now on answers `killed` at once.
+    pub(crate) fn kill(&self) {
+        if self.exit_signal.killed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Some(fd) = &*self.exit_signal.wake_fd.lock() {
+            crate::sys::signal_eventfd(fd.as_raw_fd());
+        }
+        let waker = self.exit_signal.waker.lock().clone();
+        if let Some(wake) = waker {
+            wake();
+        }
+        {
+            // A `receive` in progress sees the process dead.
+            let _q = self.queue.lock();
+            self.ready.notify_all();
+        }
+        self.exit();
+    }
+
+    /// Registers `wake` as the way to end the caller's coming wait if the
+    /// process is killed, until the guard is dropped; `Err(Killed)` if it
+    /// already was. `wake` must take the lock the wait releases while it
+    /// sleeps, and the wait must check [`Process::is_killed`] under it
+    /// before sleeping: then no kill is missed.
+    pub(crate) fn on_kill(
+        &self,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> crate::error::Result<OnKill<'_>> {
+        *self.exit_signal.waker.lock() = Some(wake);
+        let guard = OnKill(self);
+        if self.is_killed() {
+            return Err(crate::error::Error::Killed);
+        }
+        Ok(guard)
+    }
+
+    /// A new wake fd for the wait the caller is about to start (`None`
+    /// when no descriptor is left for it: the wait is then ended only by
+    /// a close). It is readable at once if the process is already killed.
+    fn open_wake_fd(&self) -> Option<RawFd> {
+        let fd = crate::sys::eventfd().ok()?;
+        let raw = fd.as_raw_fd();
+        let mut slot = self.exit_signal.wake_fd.lock();
+        *slot = Some(fd);
+        // `kill` sets the flag before it looks here, under this lock.
+        if self.is_killed() {
+            crate::sys::signal_eventfd(raw);
+        }
+        Some(raw)
+    }
+
+    /// Closes the wake fd of the call that returns.
+    fn close_wake_fd(&self) {
+        let fd = self.exit_signal.wake_fd.lock().take();
+        drop(fd);
     }
 
     /// This process's pid.
@@ -97,6 +194,9 @@ impl Process {
         matches: &mut dyn FnMut(&Message) -> bool,
         timeout: Option<Duration>,
     ) -> Option<Message> {
+        if self.is_killed() {
+            return None;
+        }
         match self.channel.get() {
             Some(ch) => ch.take_first(matches, timeout, || self.queue.lock()),
             None => self.take_first(matches, timeout),
@@ -183,6 +283,10 @@ impl Process {
             if let Some(i) = q.iter().skip(scanned).position(&mut *matches) {
                 return q.remove(scanned + i);
             }
+            // Killed: nothing will come (`kill` notifies under this lock).
+            if self.is_killed() {
+                return None;
+            }
             scanned = q.len();
             match deadline {
                 None => self.ready.wait(&mut q),
@@ -242,6 +346,89 @@ impl Drop for Current {
 
 thread_local! {
     static CURRENT: OnceLock<Current> = const { OnceLock::new() };
+    /// Whether the thread's current gen_tcp call must be ended by an exit
+    /// signal through a wake fd ([`interruptible_call`]).
+    static CALL_WAKE: std::cell::Cell<CallWake> = const { std::cell::Cell::new(CallWake::Off) };
+}
+
+/// True if the calling thread's process was killed (no process is made).
+pub(crate) fn current_is_killed() -> bool {
+    CURRENT
+        .try_with(|c| c.get().is_some_and(|cur| cur.0.is_killed()))
+        .unwrap_or(false)
+}
+
+/// True if `p` is the calling thread's process (no process is made).
+pub(crate) fn is_current(p: &Arc<Process>) -> bool {
+    CURRENT
+        .try_with(|c| c.get().is_some_and(|cur| Arc::ptr_eq(&cur.0, p)))
+        .unwrap_or(false)
+}
+
+/// Where the thread's current gen_tcp call is with its wake fd.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallWake {
+    /// The call needs none (or no call runs).
+    Off,
+    /// It needs one once it waits in `poll`; none made yet.
+    Armed,
+    /// Made, and registered with the process for `kill` to signal.
+    Open(RawFd),
+}
+
+/// Marks the calling thread's gen_tcp call, until dropped, as one whose
+/// waits in `poll` must watch a wake fd of the process: an exit signal
+/// could not end them otherwise (they wait on a socket another process
+/// owns, whose close is not the killed process's to make). The wake fd is
+/// made when the call first waits ([`call_wake_fd`]), and closed here.
+pub(crate) struct InterruptibleCall {
+    armed: bool,
+}
+
+impl Drop for InterruptibleCall {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Ok(CallWake::Open(_)) = CALL_WAKE.try_with(|c| c.replace(CallWake::Off)) {
+            current().close_wake_fd();
+        }
+    }
+}
+
+/// See [`InterruptibleCall`]. Inside another one, does nothing more.
+pub(crate) fn interruptible_call() -> InterruptibleCall {
+    let armed = CALL_WAKE
+        .try_with(|c| {
+            let off = c.get() == CallWake::Off;
+            if off {
+                c.set(CallWake::Armed);
+            }
+            off
+        })
+        .unwrap_or(false);
+    InterruptibleCall { armed }
+}
+
+/// True while the thread's gen_tcp call is interruptible: it must not
+/// block in the kernel where no wake fd can end the wait.
+pub(crate) fn call_is_interruptible() -> bool {
+    CALL_WAKE.try_with(|c| c.get() != CallWake::Off).unwrap_or(false)
+}
+
+/// The wake fd the current call's waits watch, made on its first wait;
+/// `None` for a call that is not interruptible (or when no descriptor is
+/// left for one).
+pub(crate) fn call_wake_fd() -> Option<RawFd> {
+    match CALL_WAKE.try_with(|c| c.get()).ok()? {
+        CallWake::Off => None,
+        CallWake::Open(fd) => Some(fd),
+        CallWake::Armed => {
+            let fd = current().open_wake_fd()?;
+            let _ = CALL_WAKE.try_with(|c| c.set(CallWake::Open(fd)));
+            Some(fd)
+        }
+    }
 }
 
 /// Makes `p` the calling thread's process (the first thing a spawned
