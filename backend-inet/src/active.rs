@@ -36,7 +36,7 @@ impl InetPort {
     /// The socket is (or just turned) active: report a dead connection,
     /// deliver what is buffered, and have a driver read the rest.
     pub(crate) fn activate(&self, inner: &mut Inner) {
-        if let Some(error) = inner.state.on_activation() {
+        if let Some(error) = inner.state.on_activation(inner.opts.exit_on_close) {
             if let Some(e) = error {
                 self.tell_owner(|s| Message::TcpError(s, e));
             }
@@ -88,7 +88,7 @@ impl InetPort {
                 if inner.opts.exit_on_close {
                     self.fail_active(inner, None);
                 } else {
-                    inner.state = State::PeerClosed;
+                    inner.state = State::PeerClosed { told: true };
                     inner.inbound = Default::default();
                     self.tell_owner(Message::TcpClosed);
                 }

@@ -333,8 +333,12 @@ impl Port for InetPort {
             return Err(Error::Einval);
         }
         let old_packet = inner.opts.packet;
-        let (outcome, result) =
-            policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut inner.opts, opts);
+        let local = self.fd.is_local();
+        let (outcome, result) = if inner.state.fd_dead() {
+            policy::setopts_without_descriptor(local, &mut inner.opts, opts)
+        } else {
+            policy::setopts(self.fd.as_fd(), local, &mut inner.opts, opts)
+        };
         self.fd.options_set(opts);
         result?;
         if inner.opts.packet != old_packet {
@@ -364,16 +368,30 @@ impl Port for InetPort {
         policy::getopts(fd, self.fd.is_local(), &inner.opts, names)
     }
 
+    /// Once the connection died but the port lives, `enotconn`, as
+    /// `inet_drv` answers for a descriptor it closed; `einval` once the
+    /// port is gone.
     fn peername(&self) -> Result<SockAddr> {
-        if self.inner.lock().state.fd_dead() {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
             return Err(Error::Einval);
+        }
+        if inner.state.fd_dead() {
+            return Err(crate::errors::enotconn());
         }
         self.fd.peername()
     }
 
+    /// Once the connection died but the port lives, `ebadf`: `inet_drv`
+    /// asks the kernel about the descriptor it closed. `einval` once the
+    /// port is gone.
     fn sockname(&self) -> Result<SockAddr> {
-        if self.inner.lock().state.fd_dead() {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
             return Err(Error::Einval);
+        }
+        if inner.state.fd_dead() {
+            return Err(Error::Posix(libc::EBADF));
         }
         self.fd.sockname()
     }

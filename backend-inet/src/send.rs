@@ -32,9 +32,11 @@ impl InetPort {
     pub(crate) fn send_chunks(&self, chunks: &[&[u8]]) -> Result<()> {
         let mut inner = self.lock();
         if inner.state.write_side_shut() {
-            // inet_drv writes anyway, meets EPIPE and closes the socket.
-            self.kill(&mut inner, State::error_on_send(Error::Closed));
-            return Err(Error::Closed);
+            // inet_drv writes anyway (counting the bytes), meets EPIPE and
+            // closes the socket.
+            let reason = inner.state.send_after_shutdown(inner.opts.show_econnreset);
+            self.counters.sent(chunks.iter().map(|c| c.len()).sum());
+            return Err(self.send_failed(&mut inner, reason));
         }
         inner.state.check_send()?;
         let frame = Frame::new(inner.opts.packet, chunks).map_err(|_| Error::Emsgsize)?;
@@ -65,13 +67,7 @@ impl InetPort {
         let deadline = sys::deadline(inner.opts.send_timeout);
         if !wait_until(&self.cond, &mut inner, deadline, |i| !still_busy(i)) {
             if inner.opts.send_timeout_close {
-                self.kill(
-                    &mut inner,
-                    State::Broken {
-                        recv: None,
-                        send: None,
-                    },
-                );
+                self.kill(&mut inner, State::broken(None, None));
             }
             return Err(Error::Timeout);
         }
@@ -100,14 +96,10 @@ impl InetPort {
                 // Closed by another thread meanwhile.
                 return Err(Error::Closed);
             }
+            // Counted, as inet_drv counts what it tried to write.
+            self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
-            return match inner.state.send_failed(reason.clone()) {
-                None => Err(Error::Closed),
-                Some(dead) => {
-                    self.kill(inner, dead);
-                    Err(reason)
-                }
-            };
+            return Err(self.send_failed(inner, reason));
         }
         self.counters.sent(frame.len());
         if written < frame.len() {
@@ -133,7 +125,7 @@ impl InetPort {
         match inner.state {
             State::ShutdownPending(how) => {
                 let _ = self.fd.shutdown(how);
-                inner.state = State::WriteShut;
+                inner.state = State::WriteShut { by_driver: true };
             }
             State::Draining => self.kill(inner, State::Closed),
             _ => {}
@@ -147,12 +139,44 @@ impl InetPort {
         let Err(reason) = self.serve(inner) else {
             return Ok(());
         };
-        if inner.opts.active.is_active() {
-            self.fail_active(inner, Some(reason.clone()));
-        } else if let Some(dead) = inner.state.send_failed(reason.clone()) {
+        Err(self.send_failed(inner, reason))
+    }
+
+    /// A `send` (in the caller's thread) failed with `reason`: the
+    /// connection is over, and the call answers the reason returned. As
+    /// `inet_drv`'s `tcp_send_error`: an active socket tells its owner
+    /// (`{tcp_error, S, econnreset}` with `show_econnreset`, then
+    /// `{tcp_closed, S}`) and is gone, or without `exit_on_close` keeps
+    /// its port with the descriptor closed; a passive one leaves the
+    /// report for the next `recv` (or, after the peer's close with
+    /// `{exit_on_close, false}`, answers the reason from now on).
+    pub(crate) fn send_failed(&self, inner: &mut Inner, reason: Error) -> Error {
+        if !inner.opts.active.is_active() {
+            let dead = inner.state.send_failed(reason.clone());
             self.kill(inner, dead);
+            return reason;
         }
-        Err(reason)
+        let told = matches!(inner.state, State::PeerClosed { told: true });
+        let dead = if inner.opts.exit_on_close {
+            State::ClosedReported
+        } else if told {
+            State::PeerGone(reason.clone())
+        } else {
+            State::Broken {
+                recv: None,
+                send: None,
+                told: true,
+            }
+        };
+        self.kill(inner, dead);
+        if !told {
+            if reason != Error::Closed {
+                let e = reason.clone();
+                self.tell_owner(|s| Message::TcpError(s, e));
+            }
+            self.tell_owner(Message::TcpClosed);
+        }
+        reason
     }
 
     /// The driver: the socket is writable; write the queue, then do what
@@ -186,13 +210,10 @@ impl InetPort {
         if inner.state == State::Draining {
             self.kill(inner, State::Closed);
         } else if inner.opts.active.is_active() {
-            self.kill(inner, State::ClosedReported);
-            if reason != Error::Closed {
-                self.tell_owner(|s| Message::TcpError(s, reason));
-            }
-            self.tell_owner(Message::TcpClosed);
+            let _ = self.send_failed(inner, reason);
         } else {
-            self.kill(inner, State::error_in_background(reason));
+            let dead = inner.state.error_in_background(reason);
+            self.kill(inner, dead);
         }
     }
 }

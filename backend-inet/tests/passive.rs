@@ -240,8 +240,10 @@ fn nodelay_on_a_local_socket_is_ignored() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// As OTP 25's inet_drv, which counts what it tried to write: the send
+/// that met the reset is counted too (otp-diff: stats-failed-send-counted).
 #[test]
-fn a_send_that_fails_is_not_counted() {
+fn a_send_that_fails_is_counted() {
     let (c, peer) = passive(&[]);
     reset_on_close(&peer);
     drop(peer);
@@ -255,5 +257,5 @@ fn a_send_that_fails_is_not_counted() {
         failed
     });
     let cnt = c.port().getstat(&[gen_tcp_core::Stat::SendCnt]).unwrap()[0].1;
-    assert_eq!(cnt, oks);
+    assert_eq!(cnt, oks + 1);
 }

@@ -90,7 +90,12 @@ pub struct SetOutcome {
     pub passive_message: bool,
 }
 
-fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) -> Result<bool> {
+fn apply_one(
+    fd: Option<BorrowedFd<'_>>,
+    local: bool,
+    opts: &mut SockOpts,
+    opt: &Opt,
+) -> Result<bool> {
     match set_rule(opts.backend, opt, local) {
         SetRule::Refuse(e) => Err(e),
         SetRule::Ignore => Ok(false),
@@ -102,7 +107,9 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
             }
             o => {
                 if !opts.apply(o)? {
-                    sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
+                    if let Some(fd) = fd {
+                        sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
+                    }
                 }
                 Ok(false)
             }
@@ -129,6 +136,26 @@ pub(crate) fn kernel_refusal(backend: InetBackend, opt: &Opt, e: Error) -> Error
 /// counts what was applied either way.
 pub fn setopts(
     fd: BorrowedFd<'_>,
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> (SetOutcome, Result<()>) {
+    setopts_on(Some(fd), local, opts, list)
+}
+
+/// [`setopts`] on a socket whose descriptor is gone (the connection died,
+/// the port lives): kernel options are accepted and not set, as OTP 25's
+/// `inet_drv` ignores the failing `setsockopt` on a closed descriptor.
+pub fn setopts_without_descriptor(
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> (SetOutcome, Result<()>) {
+    setopts_on(None, local, opts, list)
+}
+
+fn setopts_on(
+    fd: Option<BorrowedFd<'_>>,
     local: bool,
     opts: &mut SockOpts,
     list: &[Opt],
