@@ -149,6 +149,22 @@ impl InetPort {
         self.cond.notify_all();
     }
 
+    /// Our own `shutdown(read)` ended the stream: while the socket is
+    /// active, read it now to that end (a bounded number of driver turns;
+    /// a peer still sending past it leaves the rest to the driver).
+    fn read_to_end_now(&self, inner: &mut Inner) {
+        const TURNS: usize = 64;
+        for _ in 0..TURNS {
+            if !InetPort::want(inner).read {
+                return;
+            }
+            let _ = self.read_active(inner);
+        }
+        if let Err(reason) = self.serve(inner) {
+            self.fail_active(inner, Some(reason));
+        }
+    }
+
     /// The state lock.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock()
@@ -308,6 +324,11 @@ impl Port for InetPort {
         let _ = self.close_with(false);
     }
 
+    /// `shutdown/2`. A read side shut on an active socket is read to its
+    /// end at once, in the caller's thread: `inet_drv`'s port sees the
+    /// end of stream its own `shutdown(read)` makes before the next call
+    /// (the owner gets what was still unread, then `{tcp_closed, S}`, and
+    /// with `exit_on_close` the port is gone).
     fn shutdown(&self, how: Shutdown) -> Result<()> {
         let mut inner = self.inner.lock();
         if how == Shutdown::Read {
@@ -317,11 +338,16 @@ impl Port for InetPort {
             if inner.state.fd_dead() {
                 return Err(crate::errors::enotconn());
             }
-            return self.fd.shutdown(how);
+            self.fd.shutdown(how)?;
+            self.read_to_end_now(&mut inner);
+            return Ok(());
         }
         let empty = !inner.output_pending();
         if inner.state.shutdown_write(how, empty)? {
             self.fd.shutdown(how)?;
+            if how == Shutdown::ReadWrite {
+                self.read_to_end_now(&mut inner);
+            }
         }
         self.cond.notify_all();
         Ok(())
