@@ -99,7 +99,15 @@ impl InetPort {
             // Counted, as inet_drv counts what it tried to write.
             self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
-            return Err(self.send_failed(inner, reason));
+            if written == 0 {
+                return Err(self.send_failed(inner, reason));
+            }
+            // inet_drv makes one write per send: it would have queued the
+            // rest and answered ok, and its driver would meet the error on
+            // the next write. We met it already: it is that background
+            // error, reported by the next call.
+            self.background_error(inner, reason);
+            return Ok(());
         }
         self.counters.sent(frame.len());
         if written < frame.len() {
