@@ -110,8 +110,19 @@ impl InetPort {
                 Read::Empty
             }
             Err(e) => {
-                let reason = io_reason(&e, inner.opts.show_econnreset);
-                self.fail_active(inner, Some(reason).filter(|r| *r != Error::Closed));
+                let reason =
+                    Some(io_reason(&e, inner.opts.show_econnreset)).filter(|r| *r != Error::Closed);
+                if inner.opts.exit_on_close {
+                    self.fail_active(inner, reason);
+                } else {
+                    // As at end of stream: the descriptor lives for `send`.
+                    inner.state = State::PeerClosed { told: true };
+                    inner.inbound = Default::default();
+                    if let Some(e) = reason {
+                        self.tell_owner(|s| Message::TcpError(s, e));
+                    }
+                    self.tell_owner(Message::TcpClosed);
+                }
                 Read::Empty
             }
         }

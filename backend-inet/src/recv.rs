@@ -66,12 +66,13 @@ impl InetPort {
     /// A passive read failed with `reason` (which `recv` answers): the
     /// connection ends, or with `{exit_on_close, false}` its read side only.
     pub(crate) fn recv_failed(&self, inner: &mut Inner, reason: &Error) {
-        let state = State::error_on_recv(reason, inner.opts.exit_on_close);
-        if inner.opts.exit_on_close {
-            self.kill(inner, state);
-        } else {
-            inner.state = state;
-            inner.inbound = Default::default();
+        match State::error_on_recv(reason, inner.opts.exit_on_close) {
+            Some(state) if inner.opts.exit_on_close => self.kill(inner, state),
+            Some(state) => {
+                inner.state = state;
+                inner.inbound = Default::default();
+            }
+            None => inner.inbound = Default::default(),
         }
     }
 

@@ -173,13 +173,17 @@ impl State {
 
     /// `recv` failed with `reason`: `closed` is an end of stream (and
     /// `send` is told once); any other reason leaves only `enotconn`.
-    /// With `{exit_on_close, false}` only the read side ends, whatever
-    /// the reason (`inet_drv`'s `desc_close_read`).
-    pub(crate) fn error_on_recv(reason: &Error, exit_on_close: bool) -> State {
+    /// With `{exit_on_close, false}` the connection lives on
+    /// (`inet_drv`'s `desc_close_read` only stops reading; the next
+    /// `recv` reads the kernel again): after the peer's close or reset
+    /// the read side has ended, after anything else (`emsgsize`) the
+    /// socket stays as it was, its buffered bytes dropped (`None`).
+    pub(crate) fn error_on_recv(reason: &Error, exit_on_close: bool) -> Option<State> {
         match reason {
-            _ if !exit_on_close => State::eof_on_recv(false),
-            Error::Closed => State::eof_on_recv(true),
-            _ => State::broken(None, None),
+            Error::Closed | Error::Econnreset if !exit_on_close => Some(State::eof_on_recv(false)),
+            _ if !exit_on_close => None,
+            Error::Closed => Some(State::eof_on_recv(true)),
+            _ => Some(State::broken(None, None)),
         }
     }
 
@@ -298,14 +302,15 @@ mod tests {
 
     #[test]
     fn a_read_error_without_exit_on_close_ends_the_read_side_only() {
-        let mut s = State::error_on_recv(&Error::Econnreset, false);
+        let mut s = State::error_on_recv(&Error::Econnreset, false).unwrap();
         assert_eq!(s, State::PeerClosed { told: false });
         assert_eq!(s.check_recv(), Err(Error::Closed));
         assert_eq!(s.check_recv(), Err(Error::Closed));
         assert!(!s.fd_dead());
+        assert_eq!(State::error_on_recv(&Error::Emsgsize, false), None);
         assert_eq!(
             State::error_on_recv(&Error::Emsgsize, true),
-            State::broken(None, None)
+            Some(State::broken(None, None))
         );
     }
 
