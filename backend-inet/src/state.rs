@@ -10,9 +10,15 @@
 //!   both answer `enotconn`;
 //! - end of stream read by `recv` answers `closed` and leaves `closed`
 //!   for the next `send` (with `exit_on_close`), or keeps the socket
-//!   usable for `send` while `recv` keeps answering `closed` (without);
-//! - once the owner was sent `{tcp_closed, S}`, every call answers
-//!   `closed`, as after `close/1`.
+//!   usable for `send` while `recv` keeps answering `closed` (without;
+//!   a reset read likewise, and after `emsgsize` the socket stays open);
+//! - a `send` after our own `shutdown(write)` meets `EPIPE`, which
+//!   `inet_drv` takes for the peer's reset (`econnreset` with
+//!   `show_econnreset`);
+//! - once the descriptor is closed and the port lives, `sockname` answers
+//!   `ebadf`, `peername` `enotconn`, `setopts` sets no kernel option;
+//! - once the owner was sent `{tcp_closed, S}` with `exit_on_close`,
+//!   every call answers `closed`, as after `close/1`.
 
 use crate::errors::enotconn;
 use gen_tcp_core::{Error, Result, Shutdown};
