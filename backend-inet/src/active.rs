@@ -36,6 +36,7 @@ impl InetPort {
     /// The socket is (or just turned) active: report a dead connection,
     /// deliver what is buffered, and have a driver read the rest.
     pub(crate) fn activate(&self, inner: &mut Inner) {
+        inner.read_stopped = false;
         if let Some(error) = inner.state.on_activation(inner.opts.exit_on_close) {
             if let Some(e) = error {
                 self.tell_owner(|s| Message::TcpError(s, e));
@@ -63,6 +64,15 @@ impl InetPort {
         let Inner { opts, inbound, .. } = inner;
         match deliver_packets(&socket, &self.owner, opts, inbound) {
             Ok(active) => active,
+            Err(e) if !inner.opts.exit_on_close => {
+                // The connection lives on; reading stops until the next
+                // activation, what was buffered is dropped.
+                inner.read_stopped = true;
+                inner.inbound = Default::default();
+                self.tell_owner(|s| Message::TcpError(s, e));
+                self.tell_owner(Message::TcpClosed);
+                false
+            }
             Err(e) => {
                 self.fail_active(inner, Some(e));
                 false

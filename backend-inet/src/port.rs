@@ -42,6 +42,11 @@ pub(crate) struct Inner {
     /// A `send` is writing to the kernel without the lock: what others
     /// send meanwhile is queued behind it, and the queue waits for it.
     pub(crate) direct_send: bool,
+    /// An active read failed with `{exit_on_close, false}` (`emsgsize`):
+    /// the owner was told, the connection lives, and the driver reads no
+    /// more until the socket is activated again (`inet_drv`'s
+    /// `desc_close_read`).
+    pub(crate) read_stopped: bool,
 }
 
 impl Inner {
@@ -85,6 +90,7 @@ impl InetPort {
                 reg: Registration::new(),
                 blocked_reader: false,
                 direct_send: false,
+                read_stopped: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
@@ -118,7 +124,10 @@ impl InetPort {
     /// no passive `recv` is blocked on it), writing while output is queued.
     pub(crate) fn want(inner: &Inner) -> Want {
         Want {
-            read: inner.opts.active.is_active() && inner.state.readable() && !inner.blocked_reader,
+            read: inner.opts.active.is_active()
+                && inner.state.readable()
+                && !inner.blocked_reader
+                && !inner.read_stopped,
             write: !inner.queue.is_empty() && inner.state.writes_queue() && !inner.direct_send,
         }
     }

@@ -151,3 +151,31 @@ fn exit_on_close_false_emsgsize_keeps_the_connection() {
     peer.write_all(b"\x00\x02ok").unwrap();
     assert_eq!(c.recv(0, Some(WAIT)).unwrap().to_vec(), b"ok");
 }
+
+/// Without exit_on_close, an active emsgsize tells the owner and stops
+/// reading until the next activation; the connection lives on.
+#[test]
+fn exit_on_close_false_active_emsgsize_reads_again_once_activated() {
+    let (c, mut peer) = connected(&[
+        Opt::Binary,
+        Opt::Active(Active::True),
+        Opt::ExitOnClose(false),
+        Opt::Packet(PacketType::Two),
+        Opt::PacketSize(5),
+    ]);
+    peer.write_all(b"\x00\x09abcdefghi").unwrap();
+    assert_eq!(next(&c), "tcp_error emsgsize");
+    assert_eq!(next(&c), "tcp_closed");
+    assert_eq!(c.send("a"), Ok(()));
+    assert!(c.port().sockname().is_ok());
+    assert_eq!(
+        c.port().getopts(&[OptName::Active]),
+        Ok(vec![Opt::Active(Active::True)])
+    );
+    c.port().setopts(&[Opt::Active(Active::Once)]).unwrap();
+    peer.write_all(b"\x00\x02ok").unwrap();
+    match receive_from(&c, Some(WAIT)) {
+        Some(Message::Tcp(_, d)) => assert_eq!(d.to_vec(), b"ok"),
+        _ => panic!("no {{tcp, S, <<\"ok\">>}}"),
+    }
+}
