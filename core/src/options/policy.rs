@@ -253,6 +253,17 @@ mod tests {
     }
 
     #[test]
+    fn without_a_descriptor_kernel_options_are_accepted_and_not_set() {
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let (_, r) = setopts_without_descriptor(false, &mut o, &[Opt::Nodelay(true), Opt::Binary]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(o.mode, crate::Mode::Binary);
+        // What would be refused with a descriptor still is.
+        let (_, r) = setopts_without_descriptor(false, &mut o, &[Opt::Port(1)]);
+        assert_eq!(r, Err(Error::Einval));
+    }
+
+    #[test]
     fn nodelay_on_local_is_the_documented_difference() {
         assert_eq!(
             set_rule(InetBackend::Inet, &Opt::Nodelay(true), true),
