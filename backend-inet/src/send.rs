@@ -48,12 +48,25 @@ impl InetPort {
             // senders meanwhile queue behind it.
             inner.direct_send = true;
             drop(inner);
-            let (written, stopped) = self.fd.send_all(&frame, 0, Block::No);
+            // One write, as inet_drv's tcp_sendv: what the kernel does not
+            // take now is the driver's to write.
+            let (written, stopped) = match self.fd.send_frame(&frame, 0, Block::No) {
+                _ if total == 0 => (0, None),
+                Ok(n) => (n, None),
+                Err(e) => (0, Some(e)),
+            };
             let mut inner = self.lock();
             inner.direct_send = false;
             return self.sent_directly(&mut inner, &frame, written, stopped);
         }
 
+        if inner.fresh_rest {
+            // The driver's write of the last direct send's rest, not made
+            // yet: make it now, so that what it meets (the peer's reset)
+            // is reported here, as on OTP, whatever our threads' timing.
+            self.write_queued(&mut inner);
+            inner.state.check_send()?;
+        }
         // Counted once queued, as inet_drv counts a send it took (even one
         // that then times out on a busy port).
         self.counters.sent(total);
@@ -99,15 +112,7 @@ impl InetPort {
             // Counted, as inet_drv counts what it tried to write.
             self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
-            if written == 0 {
-                return Err(self.send_failed(inner, reason));
-            }
-            // inet_drv makes one write per send: it would have queued the
-            // rest and answered ok, and its driver would meet the error on
-            // the next write. We met it already: it is that background
-            // error, reported by the next call.
-            self.background_error(inner, reason);
-            return Ok(());
+            return Err(self.send_failed(inner, reason));
         }
         self.counters.sent(frame.len());
         if written < frame.len() {
@@ -117,6 +122,7 @@ impl InetPort {
             }
             inner.reg.full();
             inner.queue.push_front(frame.rest(written));
+            inner.fresh_rest = true;
         }
         if inner.queue.is_empty() {
             self.queue_written(inner);
@@ -194,6 +200,7 @@ impl InetPort {
         if inner.queue.is_empty() || !inner.state.writes_queue() || inner.direct_send {
             return;
         }
+        inner.fresh_rest = false;
         match inner.queue.write_to(&self.fd) {
             Ok(true) => {}
             Ok(false) => inner.reg.full(),
