@@ -47,10 +47,6 @@ pub(crate) struct Inner {
     /// more until the socket is activated again (`inet_drv`'s
     /// `desc_close_read`).
     pub(crate) read_stopped: bool,
-    /// A direct `send` left a rest in the queue that the driver has not
-    /// tried to write yet: the next `send` makes that write first, as
-    /// `inet_drv`'s driver would have made it in between.
-    pub(crate) fresh_rest: bool,
 }
 
 impl Inner {
@@ -95,7 +91,6 @@ impl InetPort {
                 blocked_reader: false,
                 direct_send: false,
                 read_stopped: false,
-                fresh_rest: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),

@@ -60,13 +60,6 @@ impl InetPort {
             return self.sent_directly(&mut inner, &frame, written, stopped);
         }
 
-        if inner.fresh_rest {
-            // The driver's write of the last direct send's rest, not made
-            // yet: make it now, so that what it meets (the peer's reset)
-            // is reported here, as on OTP, whatever our threads' timing.
-            self.write_queued(&mut inner);
-            inner.state.check_send()?;
-        }
         // Counted once queued, as inet_drv counts a send it took (even one
         // that then times out on a busy port).
         self.counters.sent(total);
@@ -122,7 +115,6 @@ impl InetPort {
             }
             inner.reg.full();
             inner.queue.push_front(frame.rest(written));
-            inner.fresh_rest = true;
         }
         if inner.queue.is_empty() {
             self.queue_written(inner);
@@ -200,7 +192,6 @@ impl InetPort {
         if inner.queue.is_empty() || !inner.state.writes_queue() || inner.direct_send {
             return;
         }
-        inner.fresh_rest = false;
         match inner.queue.write_to(&self.fd) {
             Ok(true) => {}
             Ok(false) => inner.reg.full(),
