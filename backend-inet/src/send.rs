@@ -21,8 +21,9 @@ impl InetPort {
     /// `send/2`.
     ///
     /// As `inet_drv`'s `tcp_sendv` (checked with OTP 25): with the queue
-    /// empty, the bytes go to the kernel at once and what it will not take
-    /// is queued, and the call returns `ok` however much that is. With
+    /// empty, the bytes go to the kernel in one write and what it does not
+    /// take is queued for the driver, and the call returns `ok` however
+    /// much that is (the port does not turn busy on it). With
     /// bytes already queued (or `delay_send`), the send joins the queue,
     /// and if the queue has reached `high_watermark` the port turns busy
     /// and this sender waits until the driver brings it below
@@ -43,13 +44,11 @@ impl InetPort {
         let total = frame.len();
 
         if inner.queue.is_empty() && !inner.direct_send && !inner.opts.delay_send {
-            // One `send` for a small frame, never blocking, made without
-            // the lock (the peer it wakes may make the driver want it);
-            // senders meanwhile queue behind it.
+            // One write, never blocking, made without the lock (the peer
+            // it wakes may make the driver want it); senders meanwhile
+            // queue behind it.
             inner.direct_send = true;
             drop(inner);
-            // One write, as inet_drv's tcp_sendv: what the kernel does not
-            // take now is the driver's to write.
             let (written, stopped) = match self.fd.send_frame(&frame, 0, Block::No) {
                 _ if total == 0 => (0, None),
                 Ok(n) => (n, None),
