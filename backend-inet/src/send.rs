@@ -21,9 +21,9 @@ impl InetPort {
     /// `send/2`.
     ///
     /// As `inet_drv`'s `tcp_sendv` (checked with OTP 25): with the queue
-    /// empty, the bytes go to the kernel in one write and what it does not
-    /// take is queued for the driver, and the call returns `ok` however
-    /// much that is (the port does not turn busy on it). With
+    /// empty, the bytes go to the kernel at once and what it does not take
+    /// is queued for the driver, and the call returns `ok` however much
+    /// that is (the port does not turn busy on it). With
     /// bytes already queued (or `delay_send`), the send joins the queue,
     /// and if the queue has reached `high_watermark` the port turns busy
     /// and this sender waits until the driver brings it below
@@ -44,16 +44,16 @@ impl InetPort {
         let total = frame.len();
 
         if inner.queue.is_empty() && !inner.direct_send && !inner.opts.delay_send {
-            // One write, never blocking, made without the lock (the peer
-            // it wakes may make the driver want it); senders meanwhile
-            // queue behind it.
+            // Written never blocking, without the lock (the peer it wakes
+            // may make the driver want it); senders meanwhile queue
+            // behind it.
             inner.direct_send = true;
             drop(inner);
-            let (written, stopped) = match self.fd.send_frame(&frame, 0, Block::No) {
-                _ if total == 0 => (0, None),
-                Ok(n) => (n, None),
-                Err(e) => (0, Some(e)),
-            };
+            // Until the kernel refuses (inet_drv makes one write and its
+            // driver the next ones, soon after: otp-diff
+            // inet-send-one-write-per-send shows where the kernel then
+            // takes a different amount).
+            let (written, stopped) = self.fd.send_all(&frame, 0, Block::No);
             let mut inner = self.lock();
             inner.direct_send = false;
             return self.sent_directly(&mut inner, &frame, written, stopped);
@@ -104,7 +104,15 @@ impl InetPort {
             // Counted, as inet_drv counts what it tried to write.
             self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
-            return Err(self.send_failed(inner, reason));
+            if written == 0 {
+                return Err(self.send_failed(inner, reason));
+            }
+            // inet_drv makes one write per send: it would have queued the
+            // rest and answered ok, and its driver would meet the error on
+            // its next write. We met it already: it is that background
+            // error, reported by the next call.
+            self.background_error(inner, reason);
+            return Ok(());
         }
         self.counters.sent(frame.len());
         if written < frame.len() {
@@ -164,8 +172,6 @@ impl InetPort {
         let told = matches!(inner.state, State::PeerClosed { told: true });
         let dead = if inner.opts.exit_on_close {
             State::ClosedReported
-        } else if told {
-            State::PeerGone(reason.clone())
         } else {
             State::Broken {
                 recv: None,
@@ -215,7 +221,13 @@ impl InetPort {
         if inner.state == State::Draining {
             self.kill(inner, State::Closed);
         } else if inner.opts.active.is_active() {
+            let owed = reason.clone();
             let _ = self.send_failed(inner, reason);
+            if let State::Broken { send, .. } = &mut inner.state {
+                // Without exit_on_close the port lives, and its next
+                // `send` is told (OTP 25: inet-send-to-closed-peer).
+                *send = Some(owed);
+            }
         } else {
             let dead = inner.state.error_in_background(reason);
             self.kill(inner, dead);
