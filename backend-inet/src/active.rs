@@ -36,7 +36,8 @@ impl InetPort {
     /// The socket is (or just turned) active: report a dead connection,
     /// deliver what is buffered, and have a driver read the rest.
     pub(crate) fn activate(&self, inner: &mut Inner) {
-        if let Some(error) = inner.state.on_activation() {
+        inner.read_stopped = false;
+        if let Some(error) = inner.state.on_activation(inner.opts.exit_on_close) {
             if let Some(e) = error {
                 self.tell_owner(|s| Message::TcpError(s, e));
             }
@@ -88,7 +89,9 @@ impl InetPort {
             self.fail_active(inner, Some(e));
             return;
         }
-        inner.state = State::PeerClosed;
+        // The connection lives on; reading stops until the next
+        // activation, what was buffered is dropped.
+        inner.read_stopped = true;
         inner.inbound.clear();
         inner.bad_frame = false;
         self.tell_owner(|s| Message::TcpError(s, e));
@@ -118,7 +121,7 @@ impl InetPort {
                 if inner.opts.exit_on_close {
                     self.fail_active(inner, None);
                 } else {
-                    inner.state = State::PeerClosed;
+                    inner.state = State::PeerClosed { told: true };
                     inner.inbound.clear();
                     self.tell_owner(Message::TcpClosed);
                 }
@@ -139,8 +142,19 @@ impl InetPort {
                 Read::Empty
             }
             Err(e) => {
-                let reason = io_reason(&e, inner.opts.show_econnreset);
-                self.fail_active(inner, Some(reason).filter(|r| *r != Error::Closed));
+                let reason =
+                    Some(io_reason(&e, inner.opts.show_econnreset)).filter(|r| *r != Error::Closed);
+                if inner.opts.exit_on_close {
+                    self.fail_active(inner, reason);
+                } else {
+                    // As at end of stream: the descriptor lives for `send`.
+                    inner.state = State::PeerClosed { told: true };
+                    inner.inbound.clear();
+                    if let Some(e) = reason {
+                        self.tell_owner(|s| Message::TcpError(s, e));
+                    }
+                    self.tell_owner(Message::TcpClosed);
+                }
                 Read::Empty
             }
         }

@@ -50,6 +50,11 @@ pub(crate) struct Inner {
     /// A `send` is writing to the kernel without the lock: what others
     /// send meanwhile is queued behind it, and the queue waits for it.
     pub(crate) direct_send: bool,
+    /// An active read failed with `{exit_on_close, false}` (`emsgsize`):
+    /// the owner was told, the connection lives, and the driver reads no
+    /// more until the socket is activated again (`inet_drv`'s
+    /// `desc_close_read`).
+    pub(crate) read_stopped: bool,
 }
 
 impl Inner {
@@ -98,6 +103,7 @@ impl InetPort {
                 activations: 0,
                 bad_frame: false,
                 direct_send: false,
+                read_stopped: false,
             }),
             cond: Condvar::new(),
             reading: AtomicBool::new(false),
@@ -136,7 +142,10 @@ impl InetPort {
     /// no passive `recv` is blocked on it), writing while output is queued.
     pub(crate) fn want(inner: &Inner) -> Want {
         Want {
-            read: inner.opts.active.is_active() && inner.state.readable() && !inner.blocked_reader,
+            read: inner.opts.active.is_active()
+                && inner.state.readable()
+                && !inner.blocked_reader
+                && !inner.read_stopped,
             write: !inner.queue.is_empty() && inner.state.writes_queue() && !inner.direct_send,
         }
     }
@@ -165,6 +174,22 @@ impl InetPort {
         inner.reg.close();
         self.fd.close();
         self.cond.notify_all();
+    }
+
+    /// Our own `shutdown(read)` ended the stream: while the socket is
+    /// active, read it now to that end (a bounded number of driver turns;
+    /// a peer still sending past it leaves the rest to the driver).
+    fn read_to_end_now(&self, inner: &mut Inner) {
+        const TURNS: usize = 64;
+        for _ in 0..TURNS {
+            if !InetPort::want(inner).read {
+                return;
+            }
+            let _ = self.read_active(inner);
+        }
+        if let Err(reason) = self.serve(inner) {
+            self.fail_active(inner, Some(reason));
+        }
     }
 
     /// The state lock.
@@ -335,6 +360,11 @@ impl Port for InetPort {
         let _ = self.close_with(false);
     }
 
+    /// `shutdown/2`. A read side shut on an active socket is read to its
+    /// end at once, in the caller's thread: `inet_drv`'s port sees the
+    /// end of stream its own `shutdown(read)` makes before the next call
+    /// (the owner gets what was still unread, then `{tcp_closed, S}`, and
+    /// with `exit_on_close` the port is gone).
     fn shutdown(&self, how: Shutdown) -> Result<()> {
         let mut inner = self.inner.lock();
         if how == Shutdown::Read {
@@ -344,11 +374,16 @@ impl Port for InetPort {
             if inner.state.fd_dead() {
                 return Err(crate::errors::enotconn());
             }
-            return self.fd.shutdown(how);
+            self.fd.shutdown(how)?;
+            self.read_to_end_now(&mut inner);
+            return Ok(());
         }
         let empty = !inner.output_pending();
         if inner.state.shutdown_write(how, empty)? {
             self.fd.shutdown(how)?;
+            if how == Shutdown::ReadWrite {
+                self.read_to_end_now(&mut inner);
+            }
         }
         self.cond.notify_all();
         Ok(())
@@ -360,8 +395,12 @@ impl Port for InetPort {
             return Err(Error::Einval);
         }
         let old_packet = inner.opts.packet;
-        let (outcome, result) =
-            policy::setopts(self.fd.as_fd(), self.fd.is_local(), &mut inner.opts, opts);
+        let local = self.fd.is_local();
+        let (outcome, result) = if inner.state.fd_dead() {
+            policy::setopts_without_descriptor(local, &mut inner.opts, opts)
+        } else {
+            policy::setopts(self.fd.as_fd(), local, &mut inner.opts, opts)
+        };
         self.fd.options_set(opts);
         result?;
         if inner.opts.packet != old_packet {
@@ -392,16 +431,30 @@ impl Port for InetPort {
         policy::getopts(fd, self.fd.is_local(), &inner.opts, names)
     }
 
+    /// Once the connection died but the port lives, `enotconn`, as
+    /// `inet_drv` answers for a descriptor it closed; `einval` once the
+    /// port is gone.
     fn peername(&self) -> Result<SockAddr> {
-        if self.inner.lock().state.fd_dead() {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
             return Err(Error::Einval);
+        }
+        if inner.state.fd_dead() {
+            return Err(crate::errors::enotconn());
         }
         self.fd.peername()
     }
 
+    /// Once the connection died but the port lives, `ebadf`: `inet_drv`
+    /// asks the kernel about the descriptor it closed. `einval` once the
+    /// port is gone.
     fn sockname(&self) -> Result<SockAddr> {
-        if self.inner.lock().state.fd_dead() {
+        let inner = self.inner.lock();
+        if inner.state.is_closed() {
             return Err(Error::Einval);
+        }
+        if inner.state.fd_dead() {
+            return Err(Error::Posix(libc::EBADF));
         }
         self.fd.sockname()
     }

@@ -52,10 +52,28 @@ impl InetPort {
         if inner.state.is_closed() {
             return Err(Error::Closed);
         }
+        if inner.state.fd_dead() {
+            // inet_drv checks the connection before the mode: a dead one
+            // answers its report (or `enotconn`) even when active.
+            return inner.state.check_recv();
+        }
         if inner.opts.active.is_active() {
             return Err(Error::Einval);
         }
         inner.state.check_recv()
+    }
+
+    /// A passive read failed with `reason` (which `recv` answers): the
+    /// connection ends, or with `{exit_on_close, false}` its read side only.
+    pub(crate) fn recv_failed(&self, inner: &mut Inner, reason: &Error) {
+        match State::error_on_recv(reason, inner.opts.exit_on_close) {
+            Some(state) if inner.opts.exit_on_close => self.kill(inner, state),
+            Some(state) => {
+                inner.state = state;
+                inner.inbound.clear();
+            }
+            None => inner.inbound.clear(),
+        }
     }
 
     /// What a passive read's result means: bytes came (counted when
@@ -64,19 +82,14 @@ impl InetPort {
     fn received(&self, inner: &mut Inner, r: io::Result<usize>) -> Result<Filled> {
         match r {
             Ok(0) => {
-                let state = State::eof_on_recv(inner.opts.exit_on_close);
-                if inner.opts.exit_on_close {
-                    self.kill(inner, state);
-                } else {
-                    inner.state = state;
-                }
+                self.recv_failed(inner, &Error::Closed);
                 Err(Error::Closed)
             }
             Ok(_) => Ok(Filled::Bytes),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Filled::WouldBlock),
             Err(e) => {
                 let reason = io_reason(&e, inner.opts.show_econnreset);
-                self.kill(inner, State::error_on_recv(&reason));
+                self.recv_failed(inner, &reason);
                 Err(reason)
             }
         }
@@ -242,7 +255,7 @@ impl InetPort {
                     return Err(e);
                 }
                 Err(e) => {
-                    self.kill(&mut inner, State::error_on_recv(&e));
+                    self.recv_failed(&mut inner, &e);
                     return Err(e);
                 }
             }

@@ -21,8 +21,9 @@ impl InetPort {
     /// `send/2`.
     ///
     /// As `inet_drv`'s `tcp_sendv` (checked with OTP 25): with the queue
-    /// empty, the bytes go to the kernel at once and what it will not take
-    /// is queued, and the call returns `ok` however much that is. With
+    /// empty, the bytes go to the kernel at once and what it does not take
+    /// is queued for the driver, and the call returns `ok` however much
+    /// that is (the port does not turn busy on it). With
     /// bytes already queued (or `delay_send`), the send joins the queue,
     /// and if the queue has reached `high_watermark` the port turns busy
     /// and this sender waits until the driver brings it below
@@ -34,22 +35,26 @@ impl InetPort {
         if inner.state.write_side_shut() {
             // inet_drv writes anyway (counting the bytes, as every write
             // it makes), meets EPIPE and closes the socket.
+            let reason = inner.state.send_after_shutdown(inner.opts.show_econnreset);
             if let Ok(frame) = Frame::new(inner.opts.packet, chunks) {
                 self.counters.sent(frame.len());
             }
-            self.kill(&mut inner, State::error_on_send(Error::Closed));
-            return Err(Error::Closed);
+            return Err(self.send_failed(&mut inner, reason));
         }
         inner.state.check_send()?;
         let frame = Frame::new(inner.opts.packet, chunks).map_err(|_| Error::Emsgsize)?;
         let total = frame.len();
 
         if inner.queue.is_empty() && !inner.direct_send && !inner.opts.delay_send {
-            // One `send` for a small frame, never blocking, made without
-            // the lock (the peer it wakes may make the driver want it);
-            // senders meanwhile queue behind it.
+            // Written never blocking, without the lock (the peer it wakes
+            // may make the driver want it); senders meanwhile queue
+            // behind it.
             inner.direct_send = true;
             drop(inner);
+            // Until the kernel refuses (inet_drv makes one write and its
+            // driver the next ones, soon after: otp-diff
+            // inet-send-one-write-per-send shows where the kernel then
+            // takes a different amount).
             let (written, stopped) = self.fd.send_all(&frame, 0, Block::No);
             let mut inner = self.lock();
             inner.direct_send = false;
@@ -69,13 +74,7 @@ impl InetPort {
         let deadline = sys::deadline(inner.opts.send_timeout);
         if !wait_until(&self.cond, &mut inner, deadline, |i| !still_busy(i)) {
             if inner.opts.send_timeout_close {
-                self.kill(
-                    &mut inner,
-                    State::Broken {
-                        recv: None,
-                        send: None,
-                    },
-                );
+                self.kill(&mut inner, State::broken(None, None));
             }
             return Err(Error::Timeout);
         }
@@ -108,13 +107,15 @@ impl InetPort {
             // refuses is counted too (checked with OTP 25).
             self.counters.sent(frame.len());
             let reason = io_reason(&e, inner.opts.show_econnreset);
-            return match inner.state.send_failed(reason.clone()) {
-                None => Err(Error::Closed),
-                Some(dead) => {
-                    self.kill(inner, dead);
-                    Err(reason)
-                }
-            };
+            if written == 0 {
+                return Err(self.send_failed(inner, reason));
+            }
+            // inet_drv makes one write per send: it would have queued the
+            // rest and answered ok, and its driver would meet the error on
+            // its next write. We met it already: it is that background
+            // error, reported by the next call.
+            self.background_error(inner, reason);
+            return Ok(());
         }
         self.counters.sent(frame.len());
         if written < frame.len() {
@@ -140,7 +141,7 @@ impl InetPort {
         match inner.state {
             State::ShutdownPending(how) => {
                 let _ = self.fd.shutdown(how);
-                inner.state = State::WriteShut;
+                inner.state = State::WriteShut { by_driver: true };
             }
             State::Draining => self.kill(inner, State::Closed),
             _ => {}
@@ -154,12 +155,42 @@ impl InetPort {
         let Err(reason) = self.serve(inner) else {
             return Ok(());
         };
-        if inner.opts.active.is_active() {
-            self.fail_active(inner, Some(reason.clone()));
-        } else if let Some(dead) = inner.state.send_failed(reason.clone()) {
+        Err(self.send_failed(inner, reason))
+    }
+
+    /// A `send` (in the caller's thread) failed with `reason`: the
+    /// connection is over, and the call answers the reason returned. As
+    /// `inet_drv`'s `tcp_send_error`: an active socket tells its owner
+    /// (`{tcp_error, S, econnreset}` with `show_econnreset`, then
+    /// `{tcp_closed, S}`) and is gone, or without `exit_on_close` keeps
+    /// its port with the descriptor closed; a passive one leaves the
+    /// report for the next `recv` (or, after the peer's close with
+    /// `{exit_on_close, false}`, answers the reason from now on).
+    pub(crate) fn send_failed(&self, inner: &mut Inner, reason: Error) -> Error {
+        if !inner.opts.active.is_active() {
+            let dead = inner.state.send_failed(reason.clone());
             self.kill(inner, dead);
+            return reason;
         }
-        Err(reason)
+        let told = matches!(inner.state, State::PeerClosed { told: true });
+        let dead = if inner.opts.exit_on_close {
+            State::ClosedReported
+        } else {
+            State::Broken {
+                recv: None,
+                send: None,
+                told: true,
+            }
+        };
+        self.kill(inner, dead);
+        if !told {
+            if reason != Error::Closed {
+                let e = reason.clone();
+                self.tell_owner(|s| Message::TcpError(s, e));
+            }
+            self.tell_owner(Message::TcpClosed);
+        }
+        reason
     }
 
     /// The driver: the socket is writable; write the queue, then do what
@@ -193,13 +224,16 @@ impl InetPort {
         if inner.state == State::Draining {
             self.kill(inner, State::Closed);
         } else if inner.opts.active.is_active() {
-            self.kill(inner, State::ClosedReported);
-            if reason != Error::Closed {
-                self.tell_owner(|s| Message::TcpError(s, reason));
+            let owed = reason.clone();
+            let _ = self.send_failed(inner, reason);
+            if let State::Broken { send, .. } = &mut inner.state {
+                // Without exit_on_close the port lives, and its next
+                // `send` is told (OTP 25: inet-send-to-closed-peer).
+                *send = Some(owed);
             }
-            self.tell_owner(Message::TcpClosed);
         } else {
-            self.kill(inner, State::error_in_background(reason));
+            let dead = inner.state.error_in_background(reason);
+            self.kill(inner, dead);
         }
     }
 }

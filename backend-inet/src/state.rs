@@ -10,9 +10,15 @@
 //!   both answer `enotconn`;
 //! - end of stream read by `recv` answers `closed` and leaves `closed`
 //!   for the next `send` (with `exit_on_close`), or keeps the socket
-//!   usable for `send` while `recv` keeps answering `closed` (without);
-//! - once the owner was sent `{tcp_closed, S}`, every call answers
-//!   `closed`, as after `close/1`.
+//!   usable for `send` while `recv` keeps answering `closed` (without;
+//!   a reset read likewise, and after `emsgsize` the socket stays open);
+//! - a `send` after our own `shutdown(write)` meets `EPIPE`, which
+//!   `inet_drv` takes for the peer's reset (`econnreset` with
+//!   `show_econnreset`);
+//! - once the descriptor is closed and the port lives, `sockname` answers
+//!   `ebadf`, `peername` `enotconn`, `setopts` sets no kernel option;
+//! - once the owner was sent `{tcp_closed, S}` with `exit_on_close`,
+//!   every call answers `closed`, as after `close/1`.
 
 use crate::errors::enotconn;
 use gen_tcp_core::{Error, Result, Shutdown};
@@ -26,14 +32,27 @@ pub(crate) enum State {
     /// driver shuts the socket when the queue is written.
     ShutdownPending(Shutdown),
     /// The write side is shut (the FIN is out).
-    WriteShut,
-    /// End of stream read with `{exit_on_close, false}`: `recv` answers
-    /// `closed`, `send` still works.
-    PeerClosed,
-    /// `{exit_on_close, false}` and a `send` then met the peer's reset: the
-    /// port stays open (`getopts`, `close` work) and `send` and `recv`
-    /// answer `closed` from now on (OTP 25, docs/otp-answers.md A5).
-    PeerGone,
+    WriteShut {
+        /// Shut by the driver once the queue was written (`inet_drv`'s
+        /// `SHUTDOWN_WR_DONE`): a later `send`'s `EPIPE` is `closed`, never
+        /// `econnreset`. Shut at once by `shutdown/2`, `inet_drv` takes the
+        /// `EPIPE` for the peer's reset (`econnreset` with
+        /// `show_econnreset`).
+        by_driver: bool,
+    },
+    /// The read side ended with `{exit_on_close, false}` (end of stream,
+    /// or a read error): `recv` answers `closed`, `send` still works, the
+    /// descriptor lives (`inet_drv`'s `desc_close_read`).
+    PeerClosed {
+        /// The owner was sent `{tcp_closed, S}` (read while active, or on
+        /// a later activation); activation tells it once.
+        told: bool,
+    },
+    /// `{exit_on_close, false}`, the read side had ended, and a `send`
+    /// then failed: the descriptor is closed but the port stays
+    /// (`getopts`, `close` work), and `send` and `recv` answer this
+    /// reason from now on (OTP 25, docs/otp-answers.md A5).
+    PeerGone(Error),
     /// The connection died and its descriptor is closed; `recv` and `send`
     /// each still owe their next caller a report (`None`: `enotconn`).
     Broken {
@@ -41,8 +60,11 @@ pub(crate) enum State {
         recv: Option<Error>,
         /// What the next `send` answers.
         send: Option<Error>,
+        /// The owner was already sent `{tcp_closed, S}`: activation says
+        /// nothing more.
+        told: bool,
     },
-    /// `{tcp_closed, S}` went to the owner: the port is gone.
+    /// `{tcp_closed, S}` went to the owner and the port is gone.
     ClosedReported,
     /// `close/1` was called with output queued: the driver writes it, then
     /// closes the descriptor (the peer gets every byte, then end of stream).
@@ -52,11 +74,20 @@ pub(crate) enum State {
 }
 
 impl State {
+    /// A dead connection that owes reports to the next `recv` and `send`.
+    pub(crate) fn broken(recv: Option<Error>, send: Option<Error>) -> State {
+        State::Broken {
+            recv,
+            send,
+            told: false,
+        }
+    }
+
     /// What `send` may do: `Ok` to write, else its answer.
     pub(crate) fn check_send(&mut self) -> Result<()> {
         match self {
-            State::Open | State::PeerClosed => Ok(()),
-            State::PeerGone => Err(Error::Closed),
+            State::Open | State::PeerClosed { .. } => Ok(()),
+            State::PeerGone(reason) => Err(reason.clone()),
             State::Broken { send, .. } => Err(send.take().unwrap_or_else(enotconn)),
             _ => Err(Error::Closed),
         }
@@ -65,8 +96,9 @@ impl State {
     /// What `recv` may do: `Ok` to read, else its answer.
     pub(crate) fn check_recv(&mut self) -> Result<()> {
         match self {
-            State::Open | State::ShutdownPending(_) | State::WriteShut => Ok(()),
-            State::Broken { recv, send } => match recv.take() {
+            State::Open | State::ShutdownPending(_) | State::WriteShut { .. } => Ok(()),
+            State::PeerGone(reason) => Err(reason.clone()),
+            State::Broken { recv, send, .. } => match recv.take() {
                 Some(e) => {
                     *send = None;
                     Err(e)
@@ -80,14 +112,24 @@ impl State {
     /// True once `shutdown(write | read_write)` was called: a `send` now
     /// meets `EPIPE` (OTP 25: `closed`, then `enotconn`; queued bytes lost).
     pub(crate) fn write_side_shut(&self) -> bool {
-        matches!(self, State::WriteShut | State::ShutdownPending(_))
+        matches!(self, State::WriteShut { .. } | State::ShutdownPending(_))
+    }
+
+    /// What a `send` after `shutdown(write)` answers: the `EPIPE` it meets
+    /// is the peer's reset to `inet_drv` unless the driver made the
+    /// shutdown itself.
+    pub(crate) fn send_after_shutdown(&self, show_econnreset: bool) -> Error {
+        match self {
+            State::WriteShut { by_driver: false } if show_econnreset => Error::Econnreset,
+            _ => Error::Closed,
+        }
     }
 
     /// True while the descriptor may be read (by `recv` or, active, the driver).
     pub(crate) fn readable(&self) -> bool {
         matches!(
             self,
-            State::Open | State::ShutdownPending(_) | State::WriteShut
+            State::Open | State::ShutdownPending(_) | State::WriteShut { .. }
         )
     }
 
@@ -95,7 +137,7 @@ impl State {
     pub(crate) fn writes_queue(&self) -> bool {
         matches!(
             self,
-            State::Open | State::PeerClosed | State::ShutdownPending(_) | State::Draining
+            State::Open | State::PeerClosed { .. } | State::ShutdownPending(_) | State::Draining
         )
     }
 
@@ -111,89 +153,105 @@ impl State {
     pub(crate) fn fd_dead(&self) -> bool {
         matches!(
             self,
-            State::Broken { .. } | State::ClosedReported | State::Closed
+            State::Broken { .. } | State::PeerGone(_) | State::ClosedReported | State::Closed
         )
     }
 
-    /// A `send` met `reason`. After the peer's close with
-    /// `{exit_on_close, false}` the port outlives the peer: the state turns
-    /// [`State::PeerGone`] and `None` comes back (the answer is `closed`).
-    /// Otherwise the connection is over: the state to close the port with.
-    pub(crate) fn send_failed(&mut self, reason: Error) -> Option<State> {
-        if *self == State::PeerClosed {
-            *self = State::PeerGone;
-            return None;
+    /// A passive `send` met `reason`, which it answers. After the read
+    /// side ended with `{exit_on_close, false}` the port outlives the
+    /// peer ([`State::PeerGone`]); otherwise the next `recv` is told too.
+    /// The state to close the descriptor with.
+    pub(crate) fn send_failed(&self, reason: Error) -> State {
+        match self {
+            State::PeerClosed { .. } => State::PeerGone(reason),
+            _ => State::error_on_send(reason),
         }
-        Some(State::error_on_send(reason))
     }
 
     /// `recv` read end of stream.
     pub(crate) fn eof_on_recv(exit_on_close: bool) -> State {
         if exit_on_close {
-            State::Broken {
-                recv: None,
-                send: Some(Error::Closed),
-            }
+            State::broken(None, Some(Error::Closed))
         } else {
-            State::PeerClosed
+            State::PeerClosed { told: false }
         }
     }
 
     /// `recv` failed with `reason`: `closed` is an end of stream (and
     /// `send` is told once); any other reason leaves only `enotconn`.
-    pub(crate) fn error_on_recv(reason: &Error) -> State {
+    /// With `{exit_on_close, false}` the connection lives on
+    /// (`inet_drv`'s `desc_close_read` only stops reading; the next
+    /// `recv` reads the kernel again): after the peer's close or reset
+    /// the read side has ended, after anything else (`emsgsize`) the
+    /// socket stays as it was, its buffered bytes dropped (`None`).
+    pub(crate) fn error_on_recv(reason: &Error, exit_on_close: bool) -> Option<State> {
         match reason {
-            Error::Closed => State::eof_on_recv(true),
-            _ => State::Broken {
-                recv: None,
-                send: None,
-            },
+            Error::Closed | Error::Econnreset if !exit_on_close => Some(State::eof_on_recv(false)),
+            _ if !exit_on_close => None,
+            Error::Closed => Some(State::eof_on_recv(true)),
+            _ => Some(State::broken(None, None)),
         }
     }
 
     /// `send` failed with `reason`, which it answers; the next `recv` is
     /// told too.
     pub(crate) fn error_on_send(reason: Error) -> State {
-        State::Broken {
-            recv: Some(reason),
-            send: None,
-        }
+        State::broken(Some(reason), None)
     }
 
     /// A background write (the driver's) failed: nobody was told yet.
-    pub(crate) fn error_in_background(reason: Error) -> State {
-        State::Broken {
-            recv: Some(reason.clone()),
-            send: Some(reason),
+    pub(crate) fn error_in_background(&self, reason: Error) -> State {
+        match self {
+            State::PeerClosed { .. } => State::PeerGone(reason),
+            _ => State::broken(Some(reason.clone()), Some(reason)),
         }
     }
 
     /// The socket turned active in this state: the messages the owner
-    /// gets now (`tcp_error` then `tcp_closed`), if the connection is dead.
-    /// The state becomes [`State::ClosedReported`] when there are some.
-    pub(crate) fn on_activation(&mut self) -> Option<Option<Error>> {
-        let State::Broken { recv, send } = self else {
-            return None;
+    /// gets now (`tcp_error` then `tcp_closed`), if the connection ended
+    /// and the owner was not told yet. With `exit_on_close` the port is
+    /// then gone ([`State::ClosedReported`]); without, it stays, and the
+    /// next `recv` answers `closed` once.
+    pub(crate) fn on_activation(&mut self, exit_on_close: bool) -> Option<Option<Error>> {
+        let error = match self {
+            State::PeerClosed { told } => {
+                if *told {
+                    return None;
+                }
+                *told = true;
+                return Some(None);
+            }
+            State::Broken { told: true, .. } => return None,
+            State::Broken { recv, send, .. } => recv.take().or(send.take()),
+            State::PeerGone(reason) => Some(reason.clone()),
+            _ => return None,
         };
-        let error = recv.take().or(send.take()).filter(|e| *e != Error::Closed);
-        *self = State::ClosedReported;
-        Some(error)
+        *self = if exit_on_close {
+            State::ClosedReported
+        } else {
+            State::Broken {
+                recv: Some(Error::Closed),
+                send: None,
+                told: true,
+            }
+        };
+        Some(error.filter(|e| *e != Error::Closed))
     }
 
     /// `shutdown(how)` for write or read_write: with output queued the
     /// shutdown waits for the driver (`true`: do it now).
     pub(crate) fn shutdown_write(&mut self, how: Shutdown, queue_empty: bool) -> Result<bool> {
         match self {
-            State::Open | State::PeerClosed if queue_empty => {
-                *self = State::WriteShut;
+            State::Open | State::PeerClosed { .. } if queue_empty => {
+                *self = State::WriteShut { by_driver: false };
                 Ok(true)
             }
-            State::Open | State::PeerClosed => {
+            State::Open | State::PeerClosed { .. } => {
                 *self = State::ShutdownPending(how);
                 Ok(false)
             }
-            State::ShutdownPending(_) | State::WriteShut => Ok(false),
-            State::Broken { .. } => Err(enotconn()),
+            State::ShutdownPending(_) | State::WriteShut { .. } => Ok(false),
+            State::Broken { .. } | State::PeerGone(_) => Err(enotconn()),
             _ => Err(Error::Closed),
         }
     }
@@ -205,22 +263,24 @@ mod tests {
 
     #[test]
     fn a_failed_send_after_peer_close_keeps_the_port_without_exit_on_close() {
-        let mut s = State::eof_on_recv(false);
-        assert_eq!(s.send_failed(Error::Closed), None);
-        assert_eq!(s, State::PeerGone);
-        assert_eq!(s.check_send(), Err(Error::Closed));
-        assert_eq!(s.check_recv(), Err(Error::Closed));
-        assert!(!s.is_closed() && !s.fd_dead());
-        let mut open = State::Open;
+        let s = State::eof_on_recv(false);
+        let mut gone = s.send_failed(Error::Econnreset);
+        assert_eq!(gone, State::PeerGone(Error::Econnreset));
+        // The reason, every time (OTP 25: sticky, not enotconn).
+        for _ in 0..2 {
+            assert_eq!(gone.check_send(), Err(Error::Econnreset));
+            assert_eq!(gone.check_recv(), Err(Error::Econnreset));
+        }
+        assert!(!gone.is_closed() && gone.fd_dead());
         assert_eq!(
-            open.send_failed(Error::Econnreset),
-            Some(State::error_on_send(Error::Econnreset))
+            State::Open.send_failed(Error::Econnreset),
+            State::error_on_send(Error::Econnreset)
         );
     }
 
     #[test]
     fn background_error_told_to_recv_clears_send() {
-        let mut s = State::error_in_background(Error::Closed);
+        let mut s = State::Open.error_in_background(Error::Closed);
         assert_eq!(s.check_recv(), Err(Error::Closed));
         assert_eq!(s.check_recv(), Err(enotconn()));
         assert_eq!(s.check_send(), Err(enotconn()));
@@ -228,7 +288,7 @@ mod tests {
 
     #[test]
     fn background_error_told_to_send_leaves_recv() {
-        let mut s = State::error_in_background(Error::Econnreset);
+        let mut s = State::Open.error_in_background(Error::Econnreset);
         assert_eq!(s.check_send(), Err(Error::Econnreset));
         assert_eq!(s.check_send(), Err(enotconn()));
         assert_eq!(s.check_recv(), Err(Error::Econnreset));
@@ -247,13 +307,49 @@ mod tests {
     }
 
     #[test]
+    fn a_read_error_without_exit_on_close_ends_the_read_side_only() {
+        let mut s = State::error_on_recv(&Error::Econnreset, false).unwrap();
+        assert_eq!(s, State::PeerClosed { told: false });
+        assert_eq!(s.check_recv(), Err(Error::Closed));
+        assert_eq!(s.check_recv(), Err(Error::Closed));
+        assert!(!s.fd_dead());
+        assert_eq!(State::error_on_recv(&Error::Emsgsize, false), None);
+        assert_eq!(
+            State::error_on_recv(&Error::Emsgsize, true),
+            Some(State::broken(None, None))
+        );
+    }
+
+    #[test]
     fn activation_reports_econnreset_then_closed() {
-        let mut s = State::error_in_background(Error::Econnreset);
-        assert_eq!(s.on_activation(), Some(Some(Error::Econnreset)));
+        let mut s = State::Open.error_in_background(Error::Econnreset);
+        assert_eq!(s.on_activation(true), Some(Some(Error::Econnreset)));
         assert_eq!(s, State::ClosedReported);
-        let mut s = State::error_in_background(Error::Closed);
-        assert_eq!(s.on_activation(), Some(None));
-        assert_eq!(State::Open.on_activation(), None);
+        let mut s = State::Open.error_in_background(Error::Closed);
+        assert_eq!(s.on_activation(true), Some(None));
+        assert_eq!(State::Open.on_activation(true), None);
+    }
+
+    #[test]
+    fn activation_tells_the_owner_once_without_exit_on_close() {
+        let mut s = State::PeerGone(Error::Econnreset);
+        assert_eq!(s.on_activation(false), Some(Some(Error::Econnreset)));
+        assert_eq!(s.check_recv(), Err(Error::Closed));
+        assert_eq!(s.check_recv(), Err(enotconn()));
+        assert_eq!(s.on_activation(false), None);
+        let mut s = State::eof_on_recv(false);
+        assert_eq!(s.on_activation(false), Some(None));
+        assert_eq!(s.on_activation(false), None);
+        assert_eq!(s.check_send(), Ok(()));
+    }
+
+    #[test]
+    fn send_after_shutdown_is_econnreset_only_when_shut_at_once() {
+        let shut_now = State::WriteShut { by_driver: false };
+        assert_eq!(shut_now.send_after_shutdown(true), Error::Econnreset);
+        assert_eq!(shut_now.send_after_shutdown(false), Error::Closed);
+        let shut_later = State::WriteShut { by_driver: true };
+        assert_eq!(shut_later.send_after_shutdown(true), Error::Closed);
     }
 
     #[test]
@@ -265,6 +361,10 @@ mod tests {
         assert_eq!(s.check_recv(), Ok(()));
         let mut s = State::Open;
         assert_eq!(s.shutdown_write(Shutdown::Write, true), Ok(true));
-        assert_eq!(s, State::WriteShut);
+        assert_eq!(s, State::WriteShut { by_driver: false });
+        assert_eq!(
+            State::PeerGone(Error::Closed).shutdown_write(Shutdown::Write, true),
+            Err(enotconn())
+        );
     }
 }

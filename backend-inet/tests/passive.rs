@@ -240,6 +240,8 @@ fn nodelay_on_a_local_socket_is_ignored() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// As OTP 25's inet_drv, which counts what it tried to write: the send
+/// that met the reset is counted too (otp-diff: stats-failed-send-counted).
 #[test]
 fn a_send_the_kernel_refuses_is_counted_later_ones_are_not() {
     // As inet_drv, which counts a write before making it (OTP 25: after

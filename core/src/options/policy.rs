@@ -98,8 +98,14 @@ pub struct SetOutcome {
     pub passive_messages: usize,
 }
 
-/// Applies one option; `true` when the owner is owed `{tcp_passive, S}`.
-fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) -> Result<bool> {
+/// Applies one option (to the kernel too when there is a descriptor);
+/// `true` when the owner is owed `{tcp_passive, S}`.
+fn apply_one(
+    fd: Option<BorrowedFd<'_>>,
+    local: bool,
+    opts: &mut SockOpts,
+    opt: &Opt,
+) -> Result<bool> {
     match set_rule(opts.backend, opt, local) {
         SetRule::Refuse(e) => Err(e),
         SetRule::Ignore => Ok(false),
@@ -117,8 +123,10 @@ fn apply_one(fd: BorrowedFd<'_>, local: bool, opts: &mut SockOpts, opt: &Opt) ->
             }
             o => {
                 if !opts.apply(o)? {
-                    sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
-                } else {
+                    if let Some(fd) = fd {
+                        sockopt::set(fd, o).map_err(|e| kernel_refusal(opts.backend, o, e))?;
+                    }
+                } else if let Some(fd) = fd {
                     set_kernel_twin(fd, opts.backend, o)?;
                 }
                 Ok(false)
@@ -215,6 +223,26 @@ pub(crate) fn create_refusal(backend: InetBackend, opening: Opening, opt: &Opt, 
 /// counts what was applied either way.
 pub fn setopts(
     fd: BorrowedFd<'_>,
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> (SetOutcome, Result<()>) {
+    setopts_on(Some(fd), local, opts, list)
+}
+
+/// [`setopts`] on a socket whose descriptor is gone (the connection died,
+/// the port lives): kernel options are accepted and not set, as OTP 25's
+/// `inet_drv` ignores the failing `setsockopt` on a closed descriptor.
+pub fn setopts_without_descriptor(
+    local: bool,
+    opts: &mut SockOpts,
+    list: &[Opt],
+) -> (SetOutcome, Result<()>) {
+    setopts_on(None, local, opts, list)
+}
+
+fn setopts_on(
+    fd: Option<BorrowedFd<'_>>,
     local: bool,
     opts: &mut SockOpts,
     list: &[Opt],
@@ -404,6 +432,17 @@ mod tests {
             let got = getopts(Some(s.as_fd()), false, &o, &[OptName::LowWatermark]);
             assert_eq!(got, Ok(vec![Opt::LowWatermark(65536)]), "{backend:?}");
         }
+    }
+
+    #[test]
+    fn without_a_descriptor_kernel_options_are_accepted_and_not_set() {
+        let mut o = SockOpts::defaults(InetBackend::Inet);
+        let (_, r) = setopts_without_descriptor(false, &mut o, &[Opt::Nodelay(true), Opt::Binary]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(o.mode, crate::Mode::Binary);
+        // What would be refused with a descriptor still is.
+        let (_, r) = setopts_without_descriptor(false, &mut o, &[Opt::Port(1)]);
+        assert_eq!(r, Err(Error::Einval));
     }
 
     #[test]
