@@ -247,22 +247,17 @@ fn setopts_on(
     opts: &mut SockOpts,
     list: &[Opt],
 ) -> (SetOutcome, Result<()>) {
-    let mut work = opts.clone();
+    // Both OTP 25 backends stop at the first option refused and keep what
+    // was set before it (inet in its order, from the end of the list):
+    // `[{ipv6_v6only, false}, {header, 1}]` on an IPv4 inet socket answers
+    // `einval` with `header` 1 (otp-diff, seed 2001).
     let mut outcome = SetOutcome::default();
-    let mut committed = SetOutcome::default();
     for opt in in_setopts_order(opts.backend, list) {
-        match apply_one(fd, local, &mut work, opt) {
-            Ok(passive) => {
-                outcome.passive_messages += usize::from(passive);
-                if opts.backend == InetBackend::Socket {
-                    *opts = work.clone();
-                    committed = outcome;
-                }
-            }
-            Err(e) => return (committed, Err(e)),
+        match apply_one(fd, local, opts, opt) {
+            Ok(passive) => outcome.passive_messages += usize::from(passive),
+            Err(e) => return (outcome, Err(e)),
         }
     }
-    *opts = work;
     (outcome, Ok(()))
 }
 
