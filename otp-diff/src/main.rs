@@ -147,7 +147,7 @@ fn run_both(
     let runs = if twice_ours { 2 } else { 1 };
     let ojobs: Vec<(&Program, InetBackend)> = pairs
         .iter()
-        .flat_map(|&(pi, bi)| std::iter::repeat_n((&programs[pi], BACKENDS[bi]), runs))
+        .flat_map(|&(pi, bi)| std::iter::repeat((&programs[pi], BACKENDS[bi])).take(runs))
         .collect();
     let t = std::time::Instant::now();
     let ours = run::run_many(&ojobs, parallel);
