@@ -201,48 +201,9 @@ impl Parser<'_> {
                     return Ok(Term::Bin(out));
                 }
             }
-            Some(b'"') => {
-                self.i += 1;
-                let mut out = Vec::new();
-                loop {
-                    match self.peek() {
-                        None => return Err("unterminated string".into()),
-                        Some(b'"') => {
-                            self.i += 1;
-                            break;
-                        }
-                        Some(b'\\') => {
-                            self.i += 1;
-                            out.push(self.escape()?);
-                        }
-                        Some(c) => {
-                            self.i += 1;
-                            out.push(c);
-                        }
-                    }
-                }
-                Ok(Term::bytes_list(&out))
-            }
+            Some(b'"') => Ok(Term::bytes_list(&self.quoted(b'"', "string")?)),
             Some(b'\'') => {
-                self.i += 1;
-                let mut out = Vec::new();
-                loop {
-                    match self.peek() {
-                        None => return Err("unterminated atom".into()),
-                        Some(b'\'') => {
-                            self.i += 1;
-                            break;
-                        }
-                        Some(b'\\') => {
-                            self.i += 1;
-                            out.push(self.escape()?);
-                        }
-                        Some(c) => {
-                            self.i += 1;
-                            out.push(c);
-                        }
-                    }
-                }
+                let out = self.quoted(b'\'', "atom")?;
                 Ok(Term::Atom(String::from_utf8_lossy(&out).into_owned()))
             }
             Some(b'$') => {
@@ -302,6 +263,30 @@ impl Parser<'_> {
             }
             self.expect(close)?;
             return Ok(items);
+        }
+    }
+
+    /// The bytes of a string or quoted atom from its opening `delim` to
+    /// its closing one, escapes resolved.
+    fn quoted(&mut self, delim: u8, what: &str) -> Result<Vec<u8>, String> {
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            match self.peek() {
+                None => return Err(format!("unterminated {what}")),
+                Some(c) if c == delim => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    out.push(self.escape()?);
+                }
+                Some(c) => {
+                    self.i += 1;
+                    out.push(c);
+                }
+            }
         }
     }
 
